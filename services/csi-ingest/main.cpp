@@ -1,0 +1,20 @@
+// csi-ingest: CSI sources -> wdp.v1.CsiFrame on csi.raw.<node>.
+#include <CLI/CLI.hpp>
+
+#include "csi_ingest.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"csi-ingest: decodes CSI from sensors and publishes lossless frames on the bus"};
+  app.option_defaults()->always_capture_default();
+  wdp::ingest::CsiIngestOptions o;
+  app.add_option("--udp-address", o.udp.address, "Listen address for ESP32 binary CSI")->envname("WDP_UDP_ADDRESS");
+  app.add_option("--udp-port", o.udp.port, "UDP port for ESP32 binary CSI (0 = any free port)")->envname("WDP_UDP_PORT");
+  app.add_option("--udp-rcvbuf", o.udp.receive_buffer_bytes, "Kernel receive buffer in bytes")->envname("WDP_UDP_RCVBUF");
+  app.add_option("--node-prefix", o.node_prefix, "Prefix added to device node ids")->envname("WDP_NODE_PREFIX");
+  wdp::runtime::RuntimeOptions rt{.service = "csi-ingest", .admin_port = 9101};
+  wdp::runtime::add_runtime_options(app, rt);
+  CLI11_PARSE(app, argc, argv);
+  return wdp::runtime::run_service(app, rt, [&](wdp::runtime::ServiceRuntime& r) {
+    wdp::ingest::CsiIngestService(o, r).run();
+  });
+}

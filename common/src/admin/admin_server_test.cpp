@@ -2,11 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <utility>
-
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include "wdp/testing/http_get.h"
 
 namespace wdp::admin {
 namespace {
@@ -14,16 +10,7 @@ namespace {
 namespace http = boost::beast::http;
 
 std::pair<int, std::string> fetch(std::uint16_t port, http::verb verb, const std::string& target) {
-  boost::asio::io_context io;
-  boost::beast::tcp_stream stream(io);
-  stream.connect({boost::asio::ip::make_address("127.0.0.1"), port});
-  http::request<http::string_body> req{verb, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  http::write(stream, req);
-  boost::beast::flat_buffer buf;
-  http::response<http::string_body> res;
-  http::read(stream, buf, res);
-  return {res.result_int(), res.body()};
+  return wdp::testing::http_request(port, target, verb);
 }
 
 TEST(AdminServer, RoutesMethodsAndErrors) {

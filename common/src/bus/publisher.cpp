@@ -104,16 +104,25 @@ bool Publisher::has_subscriber_for(std::string_view topic) const {
   return false;
 }
 
-bool Publisher::wait_for_subscriber(std::string_view topic, std::chrono::milliseconds timeout) {
+template <class Pred>
+bool Publisher::wait_until(Pred pred, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     drain_subscriptions(std::chrono::milliseconds(0));
-    if (has_subscriber_for(topic)) return true;
+    if (pred()) return true;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     drain_subscriptions(std::min(left, std::chrono::milliseconds(50)));
   }
+}
+
+bool Publisher::wait_for_subscriber(std::string_view topic, std::chrono::milliseconds timeout) {
+  return wait_until([&] { return has_subscriber_for(topic); }, timeout);
+}
+
+bool Publisher::wait_for_subscription(std::string_view prefix, bool present, std::chrono::milliseconds timeout) {
+  return wait_until([&] { return subscriptions_.contains(std::string(prefix)) == present; }, timeout);
 }
 
 }  // namespace wdp::bus

@@ -57,6 +57,8 @@ class Publisher {
 
   // Waits until some subscriber's prefix matches `topic`. Returns false on timeout.
   bool wait_for_subscriber(std::string_view topic, std::chrono::milliseconds timeout);
+  // Waits until the exact subscription `prefix` is present (present = true) or gone (false).
+  bool wait_for_subscription(std::string_view prefix, bool present, std::chrono::milliseconds timeout);
 
   const PublisherStats& stats() const { return stats_; }
   std::uint32_t publisher_id() const { return publisher_id_; }
@@ -68,6 +70,8 @@ class Publisher {
   std::uint64_t next_sequence(std::string_view topic);
   void drain_subscriptions(std::chrono::milliseconds wait);
   bool has_subscriber_for(std::string_view topic) const;
+  template <class Pred>
+  bool wait_until(Pred pred, std::chrono::milliseconds timeout);
 
   zmq::socket_t socket_;
   std::string endpoint_;

@@ -1,44 +1,43 @@
 #include "csi_ingest.h"
 
+#include <arpa/inet.h>
 #include <spdlog/spdlog.h>
 
 #include "formats/esp32_udp.h"
 #include "wdp/bus/clock.h"
-#include "wdp/bus/topics.h"
 
 namespace wdp::ingest {
+namespace {
+
+std::string address_key(const sockaddr_in& a) {
+  char buf[INET_ADDRSTRLEN] = {};
+  ::inet_ntop(AF_INET, &a.sin_addr, buf, sizeof(buf));
+  return buf;
+}
+
+}  // namespace
 
 CsiIngestService::CsiIngestService(CsiIngestOptions options, runtime::ServiceRuntime& rt)
     : options_(std::move(options)),
       rt_(rt),
+      allow_(options_.allow),
       udp_(options_.udp),
-      datagrams_(rt.metrics().counter("wdp_csi_ingest_datagrams_total", "UDP datagrams received", {{"source", "esp32-udp"}})),
-      frames_(rt.metrics().counter("wdp_csi_ingest_frames_total", "CSI frames decoded and published", {{"source", "esp32-udp"}})) {
-  spdlog::info("listening for ESP32 CSI on udp://{}:{}", options_.udp.address, udp_.port());
+      rejects_(rt.metrics()),
+      pipeline_(options_.pipeline, rt.metrics(), rejects_,
+                [&rt](const std::string& topic, const v1::CsiFrame& f) { return rt.publisher().publish(topic, f); }),
+      datagrams_(rt.metrics().counter("wdp_csi_ingest_datagrams_total", "UDP datagrams received", {{"source", "esp32-udp"}})) {
+  spdlog::info("listening for ESP32 CSI on udp://{}:{}{}", options_.udp.address, udp_.port(),
+               allow_.empty() ? "" : " (allow-list active)");
 }
 
-void CsiIngestService::count_reject(const std::string& source, const std::string& reason, const std::string& detail) {
-  auto [it, inserted] = rejects_.try_emplace(source + "/" + reason, nullptr);
-  if (inserted) {
-    it->second = &rt_.metrics().counter("wdp_csi_ingest_rejects_total", "Input rejected, by source and reason",
-                                        {{"source", source}, {"reason", reason}});
-  }
-  it->second->inc();
-  // At most one log line per second, with how many were folded into it.
-  ++rejects_since_log_;
-  const auto now = bus::mono_ns();
-  if (now - last_reject_log_ns_ > 1'000'000'000) {
-    spdlog::warn("rejected input source={} reason={} detail=\"{}\" rejects_since_last_log={}", source, reason,
-                 detail, rejects_since_log_);
-    last_reject_log_ns_ = now;
-    rejects_since_log_ = 0;
-  }
-}
-
-void CsiIngestService::on_datagram(std::span<const std::byte> datagram, const sockaddr_in&, bool truncated) {
+void CsiIngestService::on_datagram(std::span<const std::byte> datagram, const sockaddr_in& sender, bool truncated) {
   datagrams_.inc();
+  if (!allow_.allows(ntohl(sender.sin_addr.s_addr))) {
+    rejects_.reject("esp32-udp", "not_allowed", "sender " + address_key(sender));
+    return;
+  }
   if (truncated) {
-    count_reject("esp32-udp", "oversized_datagram", "larger than " + std::to_string(options_.udp.max_datagram));
+    rejects_.reject("esp32-udp", "oversized_datagram", "larger than " + std::to_string(options_.udp.max_datagram));
     return;
   }
   DecodeContext ctx;
@@ -48,21 +47,14 @@ void CsiIngestService::on_datagram(std::span<const std::byte> datagram, const so
   auto r = decode_esp32_udp(datagram, ctx);
   switch (r.kind) {
     case DatagramResult::Kind::reject:
-      count_reject("esp32-udp", r.reject.reason, r.reject.detail);
+      rejects_.reject("esp32-udp", r.reject.reason, r.reject.detail);
       return;
-    case DatagramResult::Kind::skip: {
-      auto [it, inserted] = skips_.try_emplace(r.skip.kind, nullptr);
-      if (inserted) {
-        it->second = &rt_.metrics().counter("wdp_csi_ingest_skipped_total", "Recognised non-CSI packets", {{"kind", r.skip.kind}});
-      }
-      it->second->inc();
+    case DatagramResult::Kind::skip:
+      rejects_.skip("esp32-udp", r.skip.kind);
       return;
-    }
     case DatagramResult::Kind::frame:
-      topic_.assign(bus::topics::csi_raw);
-      topic_.append(r.frame.node_id());
-      rt_.publisher().publish(topic_, r.frame);
-      frames_.inc();
+      // Boards flashed with one image share a node id; the sender address keeps their sequences apart.
+      pipeline_.process(r.frame, "esp32-udp", address_key(sender), ctx.receive_mono_ns);
       return;
   }
 }

@@ -3,15 +3,21 @@
 // "csi.raw.<node>". Rejected input is counted per (source, reason) and logged rate-limited.
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "ingest/frame_pipeline.h"
+#include "ingest/reject_counter.h"
+#include "ingest/source_filter.h"
 #include "udp_receiver.h"
 #include "wdp/runtime/service_runtime.h"
 
 namespace wdp::ingest {
 
 struct CsiIngestOptions {
-  UdpReceiverOptions udp;          // ESP32 binary frames
-  std::string node_prefix;         // prepended to device node ids, e.g. "site-a/"
+  UdpReceiverOptions udp;            // ESP32 binary frames
+  std::string node_prefix;           // prepended to device node ids, e.g. "site-a/"
+  std::vector<std::string> allow;    // CIDR allow-list for UDP senders; empty = all
+  FramePipelineOptions pipeline;     // per-node rate limit
 };
 
 class CsiIngestService {
@@ -21,18 +27,14 @@ class CsiIngestService {
 
  private:
   void on_datagram(std::span<const std::byte> datagram, const sockaddr_in& sender, bool truncated);
-  void count_reject(const std::string& source, const std::string& reason, const std::string& detail);
 
   CsiIngestOptions options_;
   runtime::ServiceRuntime& rt_;
+  AllowList allow_;
   UdpReceiver udp_;
+  RejectCounter rejects_;
+  FramePipeline pipeline_;
   metrics::Counter& datagrams_;
-  metrics::Counter& frames_;
-  std::unordered_map<std::string, metrics::Counter*> rejects_;
-  std::unordered_map<std::string, metrics::Counter*> skips_;
-  std::string topic_;  // reused buffer
-  std::int64_t last_reject_log_ns_ = 0;
-  std::uint64_t rejects_since_log_ = 0;
 };
 
 }  // namespace wdp::ingest

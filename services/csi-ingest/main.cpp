@@ -11,6 +11,12 @@ int main(int argc, char** argv) {
   app.add_option("--udp-port", o.udp.port, "UDP port for ESP32 binary CSI (0 = any free port)")->envname("WDP_UDP_PORT");
   app.add_option("--udp-rcvbuf", o.udp.receive_buffer_bytes, "Kernel receive buffer in bytes")->envname("WDP_UDP_RCVBUF");
   app.add_option("--node-prefix", o.node_prefix, "Prefix added to device node ids")->envname("WDP_NODE_PREFIX");
+  app.add_option("--allow", o.allow, "Accept UDP only from these IPv4 networks (CIDR, comma-separated); empty = all")
+      ->envname("WDP_ALLOW")->delimiter(',');
+  app.add_option("--rate-limit", o.pipeline.rate_limit_per_node, "Max frames/s per node (0 = unlimited)")
+      ->envname("WDP_RATE_LIMIT")->check(CLI::NonNegativeNumber);
+  app.add_option("--rate-burst", o.pipeline.rate_limit_burst, "Burst size of the per-node rate limit")
+      ->envname("WDP_RATE_BURST")->check(CLI::PositiveNumber);
   wdp::runtime::RuntimeOptions rt{.service = "csi-ingest", .admin_port = 9101};
   wdp::runtime::add_runtime_options(app, rt);
   CLI11_PARSE(app, argc, argv);

@@ -19,6 +19,11 @@ inline constexpr std::string_view pose = "pose.";
 inline constexpr std::string_view mat = "mat.";
 // Heartbeats (wdp.v1.Heartbeat) from every process: "hb.<service>".
 inline constexpr std::string_view heartbeat = "hb.";
+// Simulator ground truth (wdp.v1.GroundTruth): "gt.<scene>".
+inline constexpr std::string_view ground_truth = "gt.";
+// Recorder commands (wdp.v1.RecorderCommand) and its status replies (wdp.v1.RecordingStatus).
+inline constexpr std::string_view recorder_control = "ctl.recorder";
+inline constexpr std::string_view recorder_status = "evt.recorder";
 
 // Joins a family prefix and a suffix (node id, service name, kind).
 inline std::string make(std::string_view family, std::string_view suffix) {

@@ -132,6 +132,29 @@ TEST(Bus, FullQueueDropsAndCountsInsteadOfBlocking) {
   EXPECT_EQ(pub.stats().sent + pub.stats().dropped, 5000u);
 }
 
+TEST(Bus, PublishWaitingWaitsForRoomInsteadOfDropping) {
+  zmq::context_t ctx;
+  Publisher pub(ctx, {"@tcp://127.0.0.1:*", 10});
+  Subscriber sub(ctx, {{">" + pub.endpoint()}, 10});
+  std::uint64_t got = 0;
+  sub.on<v1::CsiFrame>("x", [&](const v1::CsiFrame&, const Delivery&) { ++got; });
+  ASSERT_TRUE(pub.wait_for_subscriber("x", 2s));
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    while (!done) sub.poll(5ms);
+  });
+  v1::CsiFrame big = frame(1);
+  big.set_samples(std::string(16 * 1024, 'x'));
+  for (int i = 0; i < 2000; ++i) ASSERT_TRUE(pub.publish_waiting("x", big, 5s));
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (sub.stats().received < 2000 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  done = true;
+  reader.join();
+  EXPECT_EQ(pub.stats().dropped, 0u);
+  EXPECT_EQ(sub.stats().received, 2000u);
+  EXPECT_EQ(sub.stats().lost, 0u);
+}
+
 TEST(Bus, MalformedPayloadIsCountedNotDelivered) {
   zmq::context_t ctx;
   Publisher pub(ctx, {"@tcp://127.0.0.1:*", 1000});

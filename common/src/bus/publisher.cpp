@@ -36,10 +36,9 @@ std::uint64_t Publisher::next_sequence(std::string_view topic) {
   return it->second++;
 }
 
-bool Publisher::send_frames(std::string_view topic, zmq::message_t& body) {
+bool Publisher::send_frames(std::string_view topic, zmq::message_t& body, zmq::send_flags wait) {
   try {
-    if (!socket_.send(zmq::buffer(topic.data(), topic.size()),
-                      zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+    if (!socket_.send(zmq::buffer(topic.data(), topic.size()), zmq::send_flags::sndmore | wait)) {
       stats_.dropped.fetch_add(1, std::memory_order_relaxed);
       return false;
     }
@@ -57,7 +56,7 @@ bool Publisher::send_frames(std::string_view topic, zmq::message_t& body) {
   return true;
 }
 
-bool Publisher::publish(std::string_view topic, const google::protobuf::MessageLite& message) {
+zmq::message_t Publisher::encode(std::string_view topic, const google::protobuf::MessageLite& message) {
   const std::size_t payload_size = message.ByteSizeLong();
   zmq::message_t body(BusHeader::kSize + payload_size);
   auto* out = static_cast<std::byte*>(body.data());
@@ -65,7 +64,24 @@ bool Publisher::publish(std::string_view topic, const google::protobuf::MessageL
   header.sequence = next_sequence(topic);
   header.encode(out);
   message.SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(out + BusHeader::kSize));
+  return body;
+}
+
+bool Publisher::publish(std::string_view topic, const google::protobuf::MessageLite& message) {
+  zmq::message_t body = encode(topic, message);
+  const std::size_t payload_size = body.size() - BusHeader::kSize;
   const bool ok = send_frames(topic, body);
+  if (ok) stats_.bytes.fetch_add(payload_size, std::memory_order_relaxed);
+  return ok;
+}
+
+bool Publisher::publish_waiting(std::string_view topic, const google::protobuf::MessageLite& message,
+                                std::chrono::milliseconds timeout) {
+  zmq::message_t body = encode(topic, message);
+  const std::size_t payload_size = body.size() - BusHeader::kSize;
+  socket_.set(zmq::sockopt::sndtimeo, static_cast<int>(timeout.count()));
+  const bool ok = send_frames(topic, body, zmq::send_flags::none);
+  socket_.set(zmq::sockopt::sndtimeo, -1);
   if (ok) stats_.bytes.fetch_add(payload_size, std::memory_order_relaxed);
   return ok;
 }

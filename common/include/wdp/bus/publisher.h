@@ -52,6 +52,10 @@ class Publisher {
 
   // Serializes `message` straight into the outgoing frame. Returns false if it was dropped.
   bool publish(std::string_view topic, const google::protobuf::MessageLite& message);
+  // For sources that can wait (files, replays): instead of dropping at a full queue, waits up to
+  // `timeout` for room. Returns false on timeout or when a signal interrupts the wait.
+  bool publish_waiting(std::string_view topic, const google::protobuf::MessageLite& message,
+                       std::chrono::milliseconds timeout);
   // Sends already-encoded payload bytes (used by forwarding tools and benches).
   bool publish_bytes(std::string_view topic, std::span<const std::byte> payload);
 
@@ -66,7 +70,8 @@ class Publisher {
   const std::string& endpoint() const { return endpoint_; }
 
  private:
-  bool send_frames(std::string_view topic, zmq::message_t& body);
+  bool send_frames(std::string_view topic, zmq::message_t& body, zmq::send_flags wait = zmq::send_flags::dontwait);
+  zmq::message_t encode(std::string_view topic, const google::protobuf::MessageLite& message);
   std::uint64_t next_sequence(std::string_view topic);
   void drain_subscriptions(std::chrono::milliseconds wait);
   bool has_subscriber_for(std::string_view topic) const;

@@ -14,7 +14,11 @@ UdpReceiver::UdpReceiver(UdpReceiverOptions o) : options_(std::move(o)) {
   const std::string where = options_.address + ":" + std::to_string(options_.port);
   fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd_ < 0) throw std::runtime_error("udp socket: " + std::string(std::strerror(errno)));
-  ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &options_.receive_buffer_bytes, sizeof(int));
+  // SO_RCVBUF is capped by net.core.rmem_max; as root, FORCE gets the size we asked for, which is
+  // what absorbs bursts while a frame is being published.
+  if (::setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &options_.receive_buffer_bytes, sizeof(int)) != 0) {
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &options_.receive_buffer_bytes, sizeof(int));
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(options_.port);

@@ -1,0 +1,65 @@
+#pragma once
+// Motion statistic, self-calibrating baseline and hysteresis (signal-processor step 4).
+//
+// Input per grid frame: the canonical amplitudes divided by their frame mean. Dividing by the
+// mean cancels any gain the receiver's AGC applied to the whole frame, so only changes in the
+// shape of the channel across subcarriers count as motion.
+//
+// statistic = median over subcarriers of the moving variance (window_s) of those values. The
+// median ignores a few noisy subcarriers; Hampel filtering upstream removes single bad packets.
+//
+// Baseline: the statistic of an empty/still room. It starts at `initial_baseline`, is set from
+// the first `calibration_s` of data when that period is quiet, then follows the quiet floor: it
+// falls quickly (time constant fall_s) and rises slowly (rise_s), and only while no motion is
+// detected, so motion never teaches the detector that motion is normal.
+//
+// Hysteresis: motion starts after `on_frames` frames above on_ratio·baseline and ends after
+// `off_frames` frames below off_ratio·baseline. motion level = log10(statistic/baseline)/2,
+// clamped to 0..1 (100× the floor = 1).
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "wdp/dsp/moving_stats.h"
+
+namespace wdp::dsp {
+
+struct MotionParams {
+  double window_s = 0.5;
+  double initial_baseline = 2e-4;  // typical quiet floor (see signal-processor README)
+  double calibration_s = 3.0;
+  double on_ratio = 4.0;
+  double off_ratio = 2.5;
+  std::size_t on_frames = 3;
+  std::size_t off_frames = 10;
+  double fall_s = 5.0;
+  double rise_s = 120.0;
+  double max_baseline_factor = 10.0;  // the baseline never exceeds this × initial_baseline
+};
+
+struct MotionState {
+  double statistic = 0;
+  double baseline = 0;
+  double level = 0;        // 0..1
+  bool moving = false;
+  bool calibrated = false;
+  double confidence = 0;   // 0..1: how far the statistic is from the decision threshold
+};
+
+class MotionDetector {
+ public:
+  MotionDetector(std::size_t channels, double rate_hz, MotionParams p = {});
+  const MotionState& push(std::span<const double> normalized_amplitude);
+  const MotionState& state() const { return state_; }
+  void reset();
+
+ private:
+  MotionParams p_;
+  double rate_;
+  MovingStats stats_;
+  std::vector<double> variances_, calibration_;
+  std::size_t frames_ = 0, above_ = 0, below_ = 0;
+  MotionState state_;
+};
+
+}  // namespace wdp::dsp

@@ -1,0 +1,72 @@
+#include "wdp/dsp/moving_stats.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace wdp::dsp {
+
+MovingStats::MovingStats(std::size_t channels, std::size_t window)
+    : channels_(channels), window_(window), ring_(channels * window), sum_(channels), sum2_(channels), shift_(channels) {
+  if (channels == 0 || window == 0) throw std::invalid_argument("MovingStats: channels and window must be > 0");
+}
+
+void MovingStats::reset() {
+  count_ = head_ = since_recompute_ = 0;
+  std::fill(sum_.begin(), sum_.end(), 0.0);
+  std::fill(sum2_.begin(), sum2_.end(), 0.0);
+}
+
+void MovingStats::push(std::span<const double> x) {
+  if (x.size() != channels_) throw std::invalid_argument("MovingStats: channel count changed");
+  if (count_ == 0) std::copy(x.begin(), x.end(), shift_.begin());
+  double* slot = ring_.data() + head_ * channels_;
+  const bool evict = count_ >= window_;
+  for (std::size_t c = 0; c < channels_; ++c) {
+    if (evict) {
+      const double old = slot[c] - shift_[c];
+      sum_[c] -= old;
+      sum2_[c] -= old * old;
+    }
+    slot[c] = x[c];
+    const double d = x[c] - shift_[c];
+    sum_[c] += d;
+    sum2_[c] += d * d;
+  }
+  head_ = (head_ + 1) % window_;
+  ++count_;
+  if (++since_recompute_ >= window_) recompute();
+}
+
+void MovingStats::recompute() {
+  for (std::size_t c = 0; c < channels_; ++c) shift_[c] = mean(c);
+  std::fill(sum_.begin(), sum_.end(), 0.0);
+  std::fill(sum2_.begin(), sum2_.end(), 0.0);
+  const std::size_t n = size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* row = ring_.data() + i * channels_;
+    for (std::size_t c = 0; c < channels_; ++c) {
+      const double d = row[c] - shift_[c];
+      sum_[c] += d;
+      sum2_[c] += d * d;
+    }
+  }
+  since_recompute_ = 0;
+}
+
+double MovingStats::mean(std::size_t c) const { return size() ? shift_[c] + sum_[c] / double(size()) : 0.0; }
+
+double MovingStats::variance(std::size_t c) const {
+  const std::size_t n = size();
+  if (n < 2) return 0.0;
+  const double m = sum_[c] / double(n);
+  return std::max(0.0, sum2_[c] / double(n) - m * m);
+}
+
+void MovingStats::history(std::size_t c, std::vector<double>& out) const {
+  const std::size_t n = size();
+  out.resize(n);
+  const std::size_t start = count_ >= window_ ? head_ : 0;
+  for (std::size_t i = 0; i < n; ++i) out[i] = ring_[((start + i) % window_) * channels_ + c];
+}
+
+}  // namespace wdp::dsp

@@ -19,6 +19,8 @@ MotionDetector::MotionDetector(std::size_t channels, double rate_hz, MotionParam
     : p_(p),
       rate_(rate_hz),
       stats_(channels, std::max<std::size_t>(2, static_cast<std::size_t>(std::lround(p.window_s * rate_hz)))),
+      previous_(channels),
+      diff_(channels),
       variances_(channels) {
   if (!(rate_hz > 0)) throw std::invalid_argument("MotionDetector: rate must be > 0");
   state_.baseline = p_.initial_baseline;
@@ -26,6 +28,7 @@ MotionDetector::MotionDetector(std::size_t channels, double rate_hz, MotionParam
 
 void MotionDetector::reset() {
   stats_.reset();
+  have_previous_ = false;
   calibration_.clear();
   frames_ = above_ = below_ = 0;
   state_ = {};
@@ -33,10 +36,21 @@ void MotionDetector::reset() {
 }
 
 const MotionState& MotionDetector::push(std::span<const double> x) {
-  stats_.push(x);
+  if (x.size() != previous_.size()) throw std::invalid_argument("MotionDetector: channel count changed");
+  if (!have_previous_) {
+    std::copy(x.begin(), x.end(), previous_.begin());
+    have_previous_ = true;
+    return state_;
+  }
+  for (std::size_t c = 0; c < x.size(); ++c) diff_[c] = x[c] - previous_[c];
+  std::copy(x.begin(), x.end(), previous_.begin());
+  stats_.push(diff_);
   ++frames_;
   if (!stats_.full()) return state_;
-  for (std::size_t c = 0; c < variances_.size(); ++c) variances_[c] = stats_.variance(c);
+  for (std::size_t c = 0; c < variances_.size(); ++c) {
+    const double m = stats_.mean(c);
+    variances_[c] = stats_.variance(c) + m * m;  // mean square of the change
+  }
   const double s = median_copy(variances_);
   state_.statistic = s;
 

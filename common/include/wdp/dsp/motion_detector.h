@@ -5,8 +5,10 @@
 // mean cancels any gain the receiver's AGC applied to the whole frame, so only changes in the
 // shape of the channel across subcarriers count as motion.
 //
-// statistic = median over subcarriers of the moving variance (window_s) of those values. The
-// median ignores a few noisy subcarriers; Hampel filtering upstream removes single bad packets.
+// statistic = median over subcarriers of the mean square of the frame-to-frame change of those
+// values over window_s. Differencing is a high-pass: breathing (≤ 0.5 Hz) barely moves it, so a
+// still, breathing person is not "motion", while walking or gesturing is. The median ignores a
+// few noisy subcarriers; Hampel filtering upstream removes single bad packets.
 //
 // Baseline: the statistic of an empty/still room. It starts at `initial_baseline`, is set from
 // the first `calibration_s` of data when that period is quiet, then follows the quiet floor: it
@@ -56,8 +58,9 @@ class MotionDetector {
  private:
   MotionParams p_;
   double rate_;
-  MovingStats stats_;
-  std::vector<double> variances_, calibration_;
+  MovingStats stats_;  // of the frame-to-frame differences
+  std::vector<double> previous_, diff_, variances_, calibration_;
+  bool have_previous_ = false;
   std::size_t frames_ = 0, above_ = 0, below_ = 0;
   MotionState state_;
 };

@@ -1,0 +1,116 @@
+#include "csi_preprocessor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <numeric>
+
+#include "wdp/csi/frame_view.h"
+#include "wdp/dsp/phase.h"
+
+namespace wdp::signal {
+namespace {
+
+constexpr std::uint8_t kUnusable = v1::BIN_FLAG_NULL | v1::BIN_FLAG_INVALID;
+constexpr std::uint8_t kFieldMask = v1::BIN_FLAG_FIELD_HTLTF | v1::BIN_FLAG_FIELD_STBC_HTLTF;
+
+}  // namespace
+
+const CsiPreprocessor::Layout* CsiPreprocessor::layout_for(const v1::CsiFrame& f, std::string& why) {
+  if (f.subcarrier_index_size() != static_cast<int>(f.n_bins())) {
+    why = "unknown_layout";
+    return nullptr;
+  }
+  std::string key(reinterpret_cast<const char*>(f.subcarrier_index().data()),
+                  sizeof(std::int32_t) * static_cast<std::size_t>(f.subcarrier_index_size()));
+  key += f.bin_flags();
+  auto it = layouts_.find(key);
+  if (it != layouts_.end()) return it->second.mapper ? &it->second : (why = "too_few_bins", nullptr);
+
+  auto flag = [&](std::size_t b) {
+    return b < f.bin_flags().size() ? static_cast<std::uint8_t>(f.bin_flags()[b]) : std::uint8_t{0};
+  };
+  // The training field with the most usable bins.
+  std::map<std::uint8_t, std::size_t> usable_per_field;
+  for (std::size_t b = 0; b < f.n_bins(); ++b) {
+    if (!(flag(b) & kUnusable)) ++usable_per_field[flag(b) & kFieldMask];
+  }
+  Layout layout;
+  if (!usable_per_field.empty()) {
+    const auto best = std::max_element(usable_per_field.begin(), usable_per_field.end(),
+                                       [](auto& a, auto& b) { return a.second < b.second; })->first;
+    for (std::size_t b = 0; b < f.n_bins(); ++b) {
+      if (!(flag(b) & kUnusable) && (flag(b) & kFieldMask) == best) layout.bins.push_back(static_cast<std::uint32_t>(b));
+    }
+    std::stable_sort(layout.bins.begin(), layout.bins.end(),
+                     [&](auto a, auto b) { return f.subcarrier_index(int(a)) < f.subcarrier_index(int(b)); });
+    layout.bins.erase(std::unique(layout.bins.begin(), layout.bins.end(),
+                                  [&](auto a, auto b) { return f.subcarrier_index(int(a)) == f.subcarrier_index(int(b)); }),
+                      layout.bins.end());
+  }
+  for (auto b : layout.bins) layout.index.push_back(f.subcarrier_index(int(b)));
+  if (layout.bins.size() >= 8) {
+    std::vector<int> idx(layout.index.begin(), layout.index.end());
+    std::unique_ptr<bool[]> valid(new bool[idx.size()]);
+    std::fill(valid.get(), valid.get() + idx.size(), true);
+    layout.mapper = std::make_unique<dsp::SubcarrierMapper>(idx, std::span<const bool>(valid.get(), idx.size()));
+  }
+  auto& stored = layouts_.emplace(std::move(key), std::move(layout)).first->second;
+  if (!stored.mapper) {
+    why = "too_few_bins";
+    return nullptr;
+  }
+  return &stored;
+}
+
+std::string CsiPreprocessor::process(const v1::CsiFrame& f, CanonicalFrame& out) {
+  std::optional<csi::FrameView> view;
+  try {
+    view.emplace(f);
+  } catch (const std::exception&) {
+    return "inconsistent_frame";
+  }
+  std::string why;
+  const Layout* layout = layout_for(f, why);
+  if (!layout) return why;
+  const std::size_t n = layout->bins.size();
+  const std::size_t streams = view->n_rx() * view->n_tx();
+  if (streams == 0) return "inconsistent_frame";
+
+  amp_.assign(n, 0.0);
+  double energy = 0;
+  for (std::size_t rx = 0; rx < view->n_rx(); ++rx) {
+    for (std::size_t tx = 0; tx < view->n_tx(); ++tx) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto h = view->scaled(rx, tx, layout->bins[i]);
+        if (!std::isfinite(h.real()) || !std::isfinite(h.imag())) return "non_finite";
+        amp_[i] += std::abs(h) / double(streams);
+        energy += std::norm(h);
+      }
+    }
+  }
+  if (energy <= 0) return "all_zero";
+  layout->mapper->map(amp_, out.amplitude);
+
+  out.has_phase = !f.amplitude_only();
+  if (!out.has_phase) {
+    std::fill(out.phase.begin(), out.phase.end(), 0.0);
+    return {};
+  }
+  phase_.resize(n);
+  if (view->n_rx() >= 2) {
+    // CSI ratio of the first two receive chains (first transmit stream): common offsets cancel.
+    for (std::size_t i = 0; i < n; ++i) {
+      phase_[i] = std::arg(view->scaled(0, 0, layout->bins[i]) * std::conj(view->scaled(1, 0, layout->bins[i])));
+    }
+    dsp::unwrap(phase_);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) phase_[i] = std::arg(view->scaled(0, 0, layout->bins[i]));
+    dsp::unwrap(phase_);
+    dsp::detrend(phase_, layout->index);
+  }
+  layout->mapper->map(phase_, out.phase);
+  return {};
+}
+
+}  // namespace wdp::signal

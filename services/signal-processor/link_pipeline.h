@@ -1,0 +1,119 @@
+#pragma once
+// The streaming pipeline of one sensor link (node), from CsiFrame to sensing updates and feature
+// windows. No bus here: the service and the offline mode both drive it.
+//
+//   frame --CsiPreprocessor--> canonical amplitude + phase (56 each)
+//         --temporal unwrap (phase) --Hampel over time (h frames delay)
+//         --uniform time grid (grid_rate_hz, from the frames' own timestamps)
+//         --> motion detector, vitals windows, Doppler STFT, feature window
+//   every 1/update_rate_hz seconds of data time: one SensingResult
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "csi_preprocessor.h"
+#include "wdp/dsp/hampel.h"
+#include "wdp/dsp/motion_detector.h"
+#include "wdp/dsp/moving_stats.h"
+#include "wdp/dsp/periodicity.h"
+#include "wdp/dsp/phase.h"
+#include "wdp/dsp/resample.h"
+#include "wdp/dsp/spectrum.h"
+
+namespace wdp::signal {
+
+struct PipelineParams {
+  double grid_rate_hz = 20;        // uniform processing rate
+  double max_gap_s = 1.0;          // longer gaps restart the grid (no bridging)
+  double update_rate_hz = 10;      // sensing updates per second of data time
+  dsp::HampelParams hampel{};      // over time, per canonical bin
+  dsp::MotionParams motion{};
+  double breathing_window_s = 30;
+  double heart_window_s = 15;
+  double vitals_min_still_s = 10;  // vitals are estimated only after this long without motion
+  double vitals_interval_s = 1;    // how often vitals are re-estimated
+  double vitals_min_confidence = 0.5;
+  double presence_hold_s = 5;      // presence stays this long after motion stops
+  double presence_breathing_confidence = 0.7;  // a still person counts as present from breathing
+  std::size_t doppler_window = 32; // grid samples per STFT column
+  std::size_t feature_frames = 64; // T of the feature window
+  std::size_t feature_hop = 10;    // grid samples between feature windows
+};
+
+struct VitalResult {
+  double rate_per_min = 0;
+  double confidence = 0;
+  bool valid = false;
+};
+
+struct SensingResult {
+  double t = 0;                    // data time, s
+  bool presence = false;
+  double presence_confidence = 0;
+  double motion = 0;               // 0..1
+  bool moving = false;
+  bool calibrated = false;
+  VitalResult breathing, heart;
+  std::uint32_t persons = 0;
+  double persons_confidence = 0;
+  double frame_rate_hz = 0;        // measured input rate
+  std::vector<float> amplitude;    // latest canonical amplitude (56)
+  std::vector<float> doppler;      // latest Doppler profile column
+};
+
+struct FeatureWindowResult {
+  double t = 0;
+  std::size_t frames = 0;
+  std::vector<float> values;       // [T][56][2]: amplitude/frame-mean − 1, sanitised phase
+};
+
+class LinkPipeline {
+ public:
+  using OnSensing = std::function<void(const SensingResult&)>;
+  using OnFeatures = std::function<void(const FeatureWindowResult&)>;
+
+  LinkPipeline(PipelineParams params, OnSensing on_sensing, OnFeatures on_features);
+
+  // Feeds one frame with its time in seconds (sensor or receive clock). Returns the reject
+  // reason, or empty when the frame was used.
+  std::string push(const v1::CsiFrame& frame, double t);
+
+  std::uint64_t clock_resets() const { return clock_resets_; }
+  const PipelineParams& params() const { return p_; }
+
+ private:
+  void on_grid(double t, std::span<const double> values);
+  void emit_update(double t);
+  void estimate_vitals(double t);
+  void reset_time_base();
+
+  PipelineParams p_;
+  OnSensing on_sensing_;
+  OnFeatures on_features_;
+  CsiPreprocessor pre_;
+  CanonicalFrame canon_;
+  dsp::TemporalUnwrap phase_unwrap_;
+  dsp::HampelBank hampel_;
+  std::vector<double> pending_t_;      // timestamps waiting for Hampel's look-ahead
+  std::unique_ptr<dsp::UniformResampler> grid_;
+  dsp::MotionDetector motion_;
+  dsp::MovingStats history_;           // vitals window: 56 norm. amplitude + 56 phase channels
+  dsp::PeriodicityEstimator breathing_est_, heart_est_;
+  dsp::Stft doppler_stft_;
+  std::vector<float> in_f_, out_f_;
+  std::vector<double> raw_, unwrapped_, norm_, scratch_, doppler_power_;
+  std::vector<std::vector<double>> channel_hist_;
+  std::vector<float> feature_ring_;    // feature_frames x 56 x 2
+  std::size_t grid_samples_ = 0;
+  double last_t_ = -1, rate_ema_ = 0, next_update_t_ = -1, next_vitals_t_ = -1;
+  double last_motion_t_ = -1e18, still_since_t_ = -1e18;
+  bool has_phase_ = true;
+  VitalResult breathing_, heart_;
+  std::vector<float> last_amplitude_;
+  std::uint64_t clock_resets_ = 0;
+};
+
+}  // namespace wdp::signal

@@ -122,8 +122,11 @@ NpyArray parse_npy(std::string_view b) {
     shape.remove_prefix(static_cast<std::size_t>(r.ptr - shape.data()));
   }
   a.data = b.substr(header_off + header_len);
-  const std::size_t need = a.element_count() * a.item_size();
-  if (a.item_size() == 0 || need > a.data.size()) {
+  // Multiply with overflow checks: a hostile shape must not wrap around to a small size.
+  std::size_t need = a.item_size();
+  bool overflow = need == 0;
+  for (auto d : a.shape) overflow |= __builtin_mul_overflow(need, d, &need);
+  if (overflow || need > a.data.size()) {
     a.error = "data shorter than its shape (" + std::to_string(need) + " bytes needed)";
   }
   return a;

@@ -92,6 +92,7 @@ std::string CsiPreprocessor::process(const v1::CsiFrame& f, CanonicalFrame& out)
   if (energy <= 0) return "all_zero";
   layout->mapper->map(amp_, out.amplitude);
 
+  out.gain_compensated = f.scale() != 0.0 && f.scale() != 1.0;
   out.has_phase = !f.amplitude_only();
   if (!out.has_phase) {
     std::fill(out.phase.begin(), out.phase.end(), 0.0);

@@ -25,6 +25,9 @@ struct CanonicalFrame {
   std::vector<double> amplitude = std::vector<double>(dsp::kCanonicalBins);  // linear, device units
   std::vector<double> phase = std::vector<double>(dsp::kCanonicalBins);      // rad, sanitised
   bool has_phase = true;  // false for amplitude-only sources
+  // The source reports its gain (scale != 1: Intel 5300 scaled CSI, the simulator's 1/AGC), so the
+  // amplitude's absolute level is meaningful; otherwise receiver AGC may change it at will.
+  bool gain_compensated = false;
 };
 
 class CsiPreprocessor {

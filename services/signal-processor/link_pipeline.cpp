@@ -8,6 +8,10 @@ namespace {
 
 constexpr std::size_t kBins = dsp::kCanonicalBins;
 constexpr std::size_t kChannels = 2 * kBins;  // amplitude then phase
+// Vitals candidates: amplitude as measured (breathing often changes the whole frame's power, which
+// normalising cancels; used only when the source compensates its gain, or AGC changes would pass
+// for breathing), amplitude / frame mean (immune to AGC), and phase.
+constexpr std::size_t kVitalChannels = 3 * kBins;
 
 dsp::PeriodicityParams band(double rate, double lo, double hi) {
   return {.sample_rate_hz = rate, .band_lo_hz = lo, .band_hi_hz = hi, .fft_size = 4096, .top_channels = 8,
@@ -21,14 +25,17 @@ LinkPipeline::LinkPipeline(PipelineParams p, OnSensing on_sensing, OnFeatures on
       on_sensing_(std::move(on_sensing)),
       on_features_(std::move(on_features)),
       phase_unwrap_(kBins),
-      hampel_(kChannels, p.hampel),
+      hampel_amplitude_(kBins, p.hampel_amplitude),
+      hampel_phase_(kBins, p.hampel_phase),
       motion_(kBins, p.grid_rate_hz, p.motion),
-      history_(kChannels, static_cast<std::size_t>(std::ceil(std::max(p.breathing_window_s, p.heart_window_s) * p.grid_rate_hz))),
+      history_(kVitalChannels, static_cast<std::size_t>(std::ceil(std::max(p.breathing_window_s, p.heart_window_s) * p.grid_rate_hz))),
       breathing_est_(band(p.grid_rate_hz, 0.1, 0.5)),
       heart_est_(band(p.grid_rate_hz, 0.8, 2.0)),
       doppler_stft_(p.doppler_window, p.doppler_window),
-      in_f_(kChannels),
-      out_f_(kChannels),
+      amp_in_(kBins),
+      amp_out_(kBins),
+      phase_in_(kBins),
+      phase_out_(kBins),
       raw_(kChannels),
       unwrapped_(kBins),
       norm_(kBins),
@@ -40,7 +47,8 @@ LinkPipeline::LinkPipeline(PipelineParams p, OnSensing on_sensing, OnFeatures on
 void LinkPipeline::reset_time_base() {
   grid_ = std::make_unique<dsp::UniformResampler>(kChannels, p_.grid_rate_hz, p_.max_gap_s,
                                                   [this](double t, std::span<const double> v) { on_grid(t, v); });
-  hampel_.reset();
+  hampel_amplitude_.reset();
+  hampel_phase_.reset();
   pending_t_.clear();
   phase_unwrap_.reset();
   last_t_ = -1;
@@ -57,6 +65,7 @@ std::string LinkPipeline::push(const v1::CsiFrame& frame, double t) {
   }
   if (auto why = pre_.process(frame, canon_); !why.empty()) return why;
   has_phase_ = canon_.has_phase;
+  gain_compensated_ = canon_.gain_compensated;
   if (last_t_ >= 0) {
     const double dt = t - last_t_;
     if (dt > 0 && dt < p_.max_gap_s) rate_ema_ = rate_ema_ > 0 ? 0.95 * rate_ema_ + 0.05 / dt : 1 / dt;
@@ -65,12 +74,17 @@ std::string LinkPipeline::push(const v1::CsiFrame& frame, double t) {
 
   phase_unwrap_.push(canon_.phase, unwrapped_);
   for (std::size_t k = 0; k < kBins; ++k) {
-    in_f_[k] = static_cast<float>(canon_.amplitude[k]);
-    in_f_[kBins + k] = static_cast<float>(unwrapped_[k]);
+    amp_in_[k] = static_cast<float>(canon_.amplitude[k]);
+    phase_in_[k] = static_cast<float>(unwrapped_[k]);
   }
   pending_t_.push_back(t);
-  if (hampel_.push(in_f_, out_f_)) {
-    for (std::size_t c = 0; c < kChannels; ++c) raw_[c] = out_f_[c];
+  const bool ready = hampel_amplitude_.push(amp_in_, amp_out_);
+  hampel_phase_.push(phase_in_, phase_out_);  // same delay as the amplitude bank
+  if (ready) {
+    for (std::size_t k = 0; k < kBins; ++k) {
+      raw_[k] = amp_out_[k];
+      raw_[kBins + k] = phase_out_[k];
+    }
     const double tf = pending_t_.front();
     pending_t_.erase(pending_t_.begin());
     grid_->push(tf, raw_);
@@ -94,7 +108,8 @@ void LinkPipeline::on_grid(double t, std::span<const double> v) {
     still_since_t_ = t;
   }
 
-  scratch_.assign(norm_.begin(), norm_.end());
+  scratch_.assign(v.begin(), v.begin() + kBins);
+  scratch_.insert(scratch_.end(), norm_.begin(), norm_.end());
   scratch_.insert(scratch_.end(), v.begin() + kBins, v.end());
   history_.push(scratch_);
 
@@ -133,11 +148,12 @@ void LinkPipeline::estimate_vitals(double t) {
     return std::min({have, static_cast<std::size_t>(still * p_.grid_rate_hz), static_cast<std::size_t>(seconds * p_.grid_rate_hz)});
   };
   const std::size_t nb = window(p_.breathing_window_s);
-  const std::size_t channels = has_phase_ ? kChannels : kBins;
+  const std::size_t first = gain_compensated_ ? 0 : kBins;
+  const std::size_t channels = (has_phase_ ? kVitalChannels : 2 * kBins) - first;
   channel_hist_.resize(channels);
   std::vector<double> full;
   for (std::size_t c = 0; c < channels; ++c) {
-    history_.history(c, full);
+    history_.history(first + c, full);
     channel_hist_[c].assign(full.end() - static_cast<std::ptrdiff_t>(nb), full.end());
   }
   std::vector<std::span<const double>> spans(channel_hist_.begin(), channel_hist_.end());
@@ -189,7 +205,7 @@ void LinkPipeline::emit_update(double t) {
     doppler_power_.assign(doppler_stft_.bins(), 0.0);
     std::vector<double> full, col;
     for (std::size_t k = 0; k < kBins; ++k) {
-      history_.history(k, full);
+      history_.history(kBins + k, full);  // normalised amplitude
       std::span<const double> last(full.data() + full.size() - p_.doppler_window, p_.doppler_window);
       std::vector<double> centred(last.begin(), last.end());
       double mean = 0;

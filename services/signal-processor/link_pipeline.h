@@ -29,15 +29,18 @@ struct PipelineParams {
   double grid_rate_hz = 20;        // uniform processing rate
   double max_gap_s = 1.0;          // longer gaps restart the grid (no bridging)
   double update_rate_hz = 10;      // sensing updates per second of data time
-  dsp::HampelParams hampel{};      // over time, per canonical bin
+  // Over time, per canonical bin: amplitude with a 2 % relative sigma floor, phase with 0.05 rad
+  // (quantized CSI has MAD = 0 in most windows; see dsp/hampel.h).
+  dsp::HampelParams hampel_amplitude{.min_relative_sigma = 0.02};
+  dsp::HampelParams hampel_phase{.min_sigma = 0.05};
   dsp::MotionParams motion{};
   double breathing_window_s = 30;
   double heart_window_s = 15;
-  double vitals_min_still_s = 10;  // vitals are estimated only after this long without motion
+  double vitals_min_still_s = 15;  // vitals are estimated only after this long without motion
   double vitals_interval_s = 1;    // how often vitals are re-estimated
   double vitals_min_confidence = 0.5;
   double presence_hold_s = 5;      // presence stays this long after motion stops
-  double presence_breathing_confidence = 0.7;  // a still person counts as present from breathing
+  double presence_breathing_confidence = 0.9;  // a still person counts as present from breathing
   std::size_t doppler_window = 32; // grid samples per STFT column
   std::size_t feature_frames = 64; // T of the feature window
   std::size_t feature_hop = 10;    // grid samples between feature windows
@@ -96,14 +99,14 @@ class LinkPipeline {
   CsiPreprocessor pre_;
   CanonicalFrame canon_;
   dsp::TemporalUnwrap phase_unwrap_;
-  dsp::HampelBank hampel_;
+  dsp::HampelBank hampel_amplitude_, hampel_phase_;
   std::vector<double> pending_t_;      // timestamps waiting for Hampel's look-ahead
   std::unique_ptr<dsp::UniformResampler> grid_;
   dsp::MotionDetector motion_;
-  dsp::MovingStats history_;           // vitals window: 56 norm. amplitude + 56 phase channels
+  dsp::MovingStats history_;           // vitals window: 56 amplitude, 56 normalised amplitude, 56 phase
   dsp::PeriodicityEstimator breathing_est_, heart_est_;
   dsp::Stft doppler_stft_;
-  std::vector<float> in_f_, out_f_;
+  std::vector<float> amp_in_, amp_out_, phase_in_, phase_out_;
   std::vector<double> raw_, unwrapped_, norm_, scratch_, doppler_power_;
   std::vector<std::vector<double>> channel_hist_;
   std::vector<float> feature_ring_;    // feature_frames x 56 x 2
@@ -111,6 +114,7 @@ class LinkPipeline {
   double last_t_ = -1, rate_ema_ = 0, next_update_t_ = -1, next_vitals_t_ = -1;
   double last_motion_t_ = -1e18, still_since_t_ = -1e18;
   bool has_phase_ = true;
+  bool gain_compensated_ = false;
   VitalResult breathing_, heart_;
   std::vector<float> last_amplitude_;
   std::uint64_t clock_resets_ = 0;

@@ -8,10 +8,12 @@ namespace wdp::dsp {
 namespace {
 
 // One Hampel decision for value v in window w (scratch is reordered).
-double hampel_value(double v, std::span<double> w, std::span<double> dev, double threshold, bool& outlier) {
+double hampel_value(double v, std::span<double> w, std::span<double> dev, const HampelParams& p, bool& outlier) {
+  const double threshold = p.threshold;
   const double m = median_inplace(w);
   for (std::size_t k = 0; k < w.size(); ++k) dev[k] = std::abs(w[k] - m);
-  const double sigma = kMadToSigma * median_inplace(dev.first(w.size()));
+  const double sigma = std::max({kMadToSigma * median_inplace(dev.first(w.size())), p.min_sigma,
+                                 p.min_relative_sigma * std::abs(m)});
   const double d = std::abs(v - m);
   outlier = sigma > 1e-15 ? d > threshold * sigma : d > 1e-15;
   return outlier ? m : v;
@@ -42,7 +44,7 @@ std::vector<std::size_t> hampel_filter(std::span<const double> x, std::span<doub
     const std::size_t len = hi - lo + 1;
     std::copy(x.begin() + static_cast<std::ptrdiff_t>(lo), x.begin() + static_cast<std::ptrdiff_t>(hi + 1), w.begin());
     bool outlier = false;
-    out[i] = hampel_value(x[i], std::span(w).first(len), dev, p.threshold, outlier);
+    out[i] = hampel_value(x[i], std::span(w).first(len), dev, p, outlier);
     if (outlier) outliers.push_back(i);
   }
   return outliers;
@@ -66,7 +68,7 @@ void HampelBank::emit(std::size_t center, std::size_t lo, std::size_t hi, std::s
     for (std::size_t t = lo; t <= hi; ++t) window_[t - lo] = row(t)[c];
     bool outlier = false;
     out[c] = static_cast<float>(
-        hampel_value(row(center)[c], std::span(window_).first(len), deviations_, p_.threshold, outlier));
+        hampel_value(row(center)[c], std::span(window_).first(len), deviations_, p_, outlier));
     outliers_ += outlier;
   }
   ++emitted_;

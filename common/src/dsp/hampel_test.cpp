@@ -51,6 +51,14 @@ TEST(Hampel, RowsAreFilteredIndependently) {
   EXPECT_EQ(run({2, 2, 2, 2, -80, 2, 2}), std::vector<std::size_t>{4});
 }
 
+TEST(Hampel, SigmaFloorKeepsOneLsbSteps) {
+  // Quantized data toggling by one step: MAD is 0, so without a floor every step is an "outlier".
+  std::vector<double> x{40, 40, 41, 40, 40, 41, 41, 40, 40, 40, 41, 40, 80, 40};
+  EXPECT_GT(run(x).size(), 1u);
+  const auto o = run(x, {.min_relative_sigma = 0.01});
+  EXPECT_EQ(o, std::vector<std::size_t>{12});  // only the real spike
+}
+
 TEST(Hampel, Median) {
   std::vector<double> a{1, 3, 2}, b{1, 2, 3, 4}, c{5};
   EXPECT_EQ(median_inplace(a), 2);

@@ -7,6 +7,10 @@
 namespace wdp::dsp {
 namespace {
 
+std::size_t stats_window(const MotionParams& p, double rate) {
+  return std::max<std::size_t>(2, static_cast<std::size_t>(std::lround(p.window_s * rate)));
+}
+
 double median_copy(std::vector<double> v) {
   const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
   std::nth_element(v.begin(), mid, v.end());
@@ -18,10 +22,12 @@ double median_copy(std::vector<double> v) {
 MotionDetector::MotionDetector(std::size_t channels, double rate_hz, MotionParams p)
     : p_(p),
       rate_(rate_hz),
-      stats_(channels, std::max<std::size_t>(2, static_cast<std::size_t>(std::lround(p.window_s * rate_hz)))),
+      stats_(channels, stats_window(p, rate_hz)),
       previous_(channels),
       diff_(channels),
-      variances_(channels) {
+      variances_(channels),
+      coherent_ring_(stats_window(p, rate_hz)),
+      energy_ring_(coherent_ring_.size()) {
   if (!(rate_hz > 0)) throw std::invalid_argument("MotionDetector: rate must be > 0");
   state_.baseline = p_.initial_baseline;
 }
@@ -30,6 +36,10 @@ void MotionDetector::reset() {
   stats_.reset();
   have_previous_ = false;
   calibration_.clear();
+  calibration_coherence_.clear();
+  std::fill(coherent_ring_.begin(), coherent_ring_.end(), 0.0);
+  std::fill(energy_ring_.begin(), energy_ring_.end(), 0.0);
+  coherent_sum_ = energy_sum_ = 0;
   frames_ = above_ = below_ = 0;
   state_ = {};
   state_.baseline = p_.initial_baseline;
@@ -45,7 +55,25 @@ const MotionState& MotionDetector::push(std::span<const double> x) {
   for (std::size_t c = 0; c < x.size(); ++c) diff_[c] = x[c] - previous_[c];
   std::copy(x.begin(), x.end(), previous_.begin());
   stats_.push(diff_);
+  double coherent = 0, energy = 0;
+  for (std::size_t c = 0; c < diff_.size(); ++c) {
+    energy += diff_[c] * diff_[c];
+    if (c + 1 < diff_.size()) coherent += diff_[c] * diff_[c + 1];
+  }
+  const std::size_t slot = frames_ % coherent_ring_.size();
+  coherent_sum_ += coherent - coherent_ring_[slot];
+  energy_sum_ += energy - energy_ring_[slot];
+  coherent_ring_[slot] = coherent;
+  energy_ring_[slot] = energy;
   ++frames_;
+  if (frames_ % (16 * coherent_ring_.size()) == 0) {  // re-add: keep rounding from accumulating
+    coherent_sum_ = energy_sum_ = 0;
+    for (std::size_t i = 0; i < coherent_ring_.size(); ++i) {
+      coherent_sum_ += coherent_ring_[i];
+      energy_sum_ += energy_ring_[i];
+    }
+  }
+  state_.coherence = energy_sum_ > 0 ? coherent_sum_ / energy_sum_ : 0.0;
   if (!stats_.full()) return state_;
   for (std::size_t c = 0; c < variances_.size(); ++c) {
     const double m = stats_.mean(c);
@@ -57,17 +85,19 @@ const MotionState& MotionDetector::push(std::span<const double> x) {
   double& b = state_.baseline;
   if (!state_.calibrated) {
     calibration_.push_back(s);
+    calibration_coherence_.push_back(state_.coherence);
     if (double(calibration_.size()) >= p_.calibration_s * rate_) {
-      const double m = median_copy(calibration_);
-      // A quiet start calibrates the floor; a busy one keeps the default until quiet comes.
-      if (m < p_.on_ratio * b) b = m;
+      // A quiet start (incoherent changes) calibrates the floor at any noise level; a start in
+      // motion keeps the default until a quiet period comes.
+      if (median_copy(calibration_coherence_) < p_.quiet_coherence) b = median_copy(calibration_);
       state_.calibrated = true;
       calibration_.clear();
+      calibration_coherence_.clear();
     }
   }
   const double on = p_.on_ratio * b, off = p_.off_ratio * b;
   if (!state_.moving) {
-    above_ = s > on ? above_ + 1 : 0;
+    above_ = s > on && state_.coherence > p_.min_coherence ? above_ + 1 : 0;
     if (above_ >= p_.on_frames) {
       state_.moving = true;
       below_ = 0;
@@ -79,7 +109,7 @@ const MotionState& MotionDetector::push(std::span<const double> x) {
       above_ = 0;
     }
   }
-  if (!state_.moving && state_.calibrated && s < on) {
+  if (!state_.moving && state_.calibrated && (s < on || state_.coherence < p_.min_coherence)) {
     const double tau = s < b ? p_.fall_s : p_.rise_s;
     b += (s - b) / (tau * rate_);
     b = std::clamp(b, p_.initial_baseline * 1e-3, p_.initial_baseline * p_.max_baseline_factor);

@@ -75,7 +75,7 @@ void resample_linear_by_position(std::span<const double> in, std::span<double> o
 
 UniformResampler::UniformResampler(std::size_t channels, double rate_hz, double max_gap_s, Emit emit)
     : channels_(channels), period_(1.0 / rate_hz), max_gap_(max_gap_s), emit_(std::move(emit)),
-      last_(channels), scratch_(channels) {
+      last_(channels), scratch_(channels), sum_(channels) {
   if (!(rate_hz > 0) || channels == 0) throw std::invalid_argument("UniformResampler: rate and channels must be > 0");
 }
 
@@ -93,15 +93,26 @@ void UniformResampler::push(double t, std::span<const double> v) {
     last_t_ = t;
     emit_(t, last_);
     next_t_ = t + period_;
+    std::fill(sum_.begin(), sum_.end(), 0.0);
+    count_ = 0;
     return;
   }
-  // Emit every grid point in (last_t_, t] by interpolating between the two samples around it.
+  // Emit every grid point in (last_t_, t]: the mean of the period's samples when there are
+  // several, else the interpolation between the two samples around the grid point.
   while (next_t_ <= t) {
-    const double w = t > last_t_ ? (next_t_ - last_t_) / (t - last_t_) : 1.0;
-    for (std::size_t c = 0; c < channels_; ++c) scratch_[c] = (1 - w) * last_[c] + w * v[c];
+    if (count_ >= 2) {
+      for (std::size_t c = 0; c < channels_; ++c) scratch_[c] = sum_[c] / double(count_);
+    } else {
+      const double w = t > last_t_ ? (next_t_ - last_t_) / (t - last_t_) : 1.0;
+      for (std::size_t c = 0; c < channels_; ++c) scratch_[c] = (1 - w) * last_[c] + w * v[c];
+    }
     emit_(next_t_, scratch_);
     next_t_ += period_;
+    std::fill(sum_.begin(), sum_.end(), 0.0);
+    count_ = 0;
   }
+  for (std::size_t c = 0; c < channels_; ++c) sum_[c] += v[c];
+  ++count_;
   std::copy(v.begin(), v.end(), last_.begin());
   last_t_ = t;
 }

@@ -74,7 +74,8 @@ TEST(UniformResampler, InterpolatesJitteredSamplesOntoTheGrid) {
   std::vector<std::pair<double, double>> got;
   UniformResampler r(1, 10.0, 0.5, [&](double t, std::span<const double> v) { got.emplace_back(t, v[0]); });
   // A line y = 2t sampled at jittered times: every grid point is exact.
-  const double times[] = {0.0, 0.07, 0.21, 0.33, 0.38, 0.52, 0.61};
+  // At most one sample per grid period: every grid point is interpolated.
+  const double times[] = {0.0, 0.07, 0.21, 0.33, 0.45, 0.52, 0.61};
   for (double t : times) {
     const double y = 2 * t;
     r.push(t, std::span<const double>(&y, 1));
@@ -84,6 +85,21 @@ TEST(UniformResampler, InterpolatesJitteredSamplesOntoTheGrid) {
     EXPECT_NEAR(got[i].first, 0.1 * i, 1e-9);
     EXPECT_NEAR(got[i].second, 2 * got[i].first, 1e-9);
   }
+}
+
+TEST(UniformResampler, AveragesWhenTheInputIsFasterThanTheGrid) {
+  std::vector<std::pair<double, double>> got;
+  UniformResampler r(1, 10.0, 0.5, [&](double t, std::span<const double> v) { got.emplace_back(t, v[0]); });
+  // The grid starts at the first sample (t = 0); then 100 Hz input alternating ±1 around 5,
+  // placed mid-way between grid boundaries: each grid period holds 10 samples, mean exactly 5.
+  const double first = 5;
+  r.push(0.0, std::span<const double>(&first, 1));
+  for (int i = 0; i < 100; ++i) {
+    const double t = 0.005 + i * 0.01, y = 5 + (i % 2 ? 1.0 : -1.0);
+    r.push(t, std::span<const double>(&y, 1));
+  }
+  ASSERT_GE(got.size(), 10u);
+  for (std::size_t i = 1; i < got.size(); ++i) EXPECT_NEAR(got[i].second, 5.0, 1e-9) << i;
 }
 
 TEST(UniformResampler, DoesNotBridgeGapsAndIgnoresTimeGoingBack) {

@@ -1,5 +1,6 @@
 #include "wdp/dsp/spectrum.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -60,7 +61,9 @@ Peak parabolic_peak(std::span<const double> s, std::size_t lo, std::size_t hi) {
   const double a = s[k - 1], b = s[k], g = s[k + 1];
   const double denom = a - 2 * b + g;
   if (std::abs(denom) < 1e-300) return {static_cast<double>(k), b};
-  const double p = 0.5 * (a - g) / denom;
+  // Only a true local maximum is interpolated; at a band edge the neighbour may be higher.
+  if (a > b || g > b) return {static_cast<double>(k), b};
+  const double p = std::clamp(0.5 * (a - g) / denom, -0.5, 0.5);
   return {static_cast<double>(k) + p, b - 0.25 * (a - g) * p};
 }
 

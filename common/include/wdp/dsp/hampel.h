@@ -17,6 +17,11 @@ namespace wdp::dsp {
 struct HampelParams {
   std::size_t half_window = 3;  // h: window 2h+1
   double threshold = 3.0;       // t, in robust standard deviations
+  // Floors on sigma. With quantized data (int8 CSI) most windows have MAD = 0, and the plain rule
+  // would flag every 1-LSB change as an outlier and erase small, real variations (breathing).
+  // sigma = max(1.4826·MAD, min_sigma, min_relative_sigma·|median|). Both 0 = reference behaviour.
+  double min_sigma = 0.0;
+  double min_relative_sigma = 0.0;
 };
 
 inline constexpr double kMadToSigma = 1.4826;

@@ -8,8 +8,11 @@
 // (±58), legacy (±26), Intel 5300 groups (±28) and ESP32 layouts therefore all land on the same
 // 56 points. Phase must be unwrapped and detrended before this (signal-reference.md §5).
 //
-// UniformResampler: irregular (t, vector) samples -> vectors on a uniform grid t0 + n/fs by
-// linear interpolation. A gap longer than max_gap is not bridged: the grid restarts after it.
+// UniformResampler: irregular (t, vector) samples -> vectors on a uniform grid t0 + n/fs. When two
+// or more samples fall in one grid period (input faster than the grid), the grid point gets
+// their mean, a boxcar that averages noise down instead of discarding samples; otherwise it is
+// interpolated linearly between the samples around it. A gap longer than max_gap is not
+// bridged: the grid restarts after it.
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -61,7 +64,8 @@ class UniformResampler {
   Emit emit_;
   bool started_ = false;
   double last_t_ = 0, next_t_ = 0;
-  std::vector<double> last_, scratch_;
+  std::vector<double> last_, scratch_, sum_;
+  std::size_t count_ = 0;  // samples accumulated in the current grid period
   std::uint64_t gaps_ = 0, out_of_order_ = 0;
 };
 

@@ -1,6 +1,9 @@
 #include "csi_ingest.h"
 
 #include <arpa/inet.h>
+
+#include <algorithm>
+#include <thread>
 #include <spdlog/spdlog.h>
 
 #include "formats/esp32_udp.h"
@@ -21,13 +24,36 @@ CsiIngestService::CsiIngestService(CsiIngestOptions options, runtime::ServiceRun
     : options_(std::move(options)),
       rt_(rt),
       allow_(options_.allow),
-      udp_(options_.udp),
+      udp_(options_.listen_udp ? std::make_unique<UdpReceiver>(options_.udp) : nullptr),
       rejects_(rt.metrics()),
       pipeline_(options_.pipeline, rt.metrics(), rejects_,
                 [&rt](const std::string& topic, const v1::CsiFrame& f) { return rt.publisher().publish(topic, f); }),
+      stream_pipeline_(options_.pipeline, rt.metrics(), rejects_,
+                       [&rt](const std::string& topic, const v1::CsiFrame& f) {
+                         return rt.publisher().publish_waiting(topic, f, std::chrono::milliseconds(1000));
+                       }),
       datagrams_(rt.metrics().counter("wdp_csi_ingest_datagrams_total", "UDP datagrams received", {{"source", "esp32-udp"}})) {
-  spdlog::info("listening for ESP32 CSI on udp://{}:{}{}", options_.udp.address, udp_.port(),
-               allow_.empty() ? "" : " (allow-list active)");
+  if (udp_) {
+    spdlog::info("listening for ESP32 CSI on udp://{}:{}{}", options_.udp.address, udp_->port(),
+                 allow_.empty() ? "" : " (allow-list active)");
+  }
+  for (const auto& spec : options_.sources) {
+    streams_.push_back(std::make_unique<StreamInput>(
+        StreamInputOptions{spec, options_.format, options_.node_prefix, options_.realtime}, rejects_));
+  }
+}
+
+void CsiIngestService::service_streams() {
+  for (auto& s : streams_) {
+    s->poll(std::chrono::milliseconds(0));
+    const auto now = bus::mono_ns();
+    while (auto f = s->next_due(now)) {
+      f->set_receive_time_ns(bus::wall_ns());
+      f->set_receive_mono_ns(bus::mono_ns());
+      stream_pipeline_.process(*f, s->name(), s->describe(), f->receive_mono_ns());
+      if (rt_.stopping()) return;
+    }
+  }
 }
 
 void CsiIngestService::on_datagram(std::span<const std::byte> datagram, const sockaddr_in& sender, bool truncated) {
@@ -63,7 +89,15 @@ void CsiIngestService::run() {
   rt_.set_state(v1::SERVICE_STATE_READY);
   const UdpReceiver::Handler handler = [this](auto d, const auto& s, bool t) { on_datagram(d, s, t); };
   while (!rt_.stopping()) {
-    udp_.poll(std::chrono::milliseconds(100), handler);
+    // With stream sources to serve, UDP is polled briefly so neither starves the other.
+    const bool streaming = std::any_of(streams_.begin(), streams_.end(), [](auto& s) { return !s->done(); });
+    const auto wait = std::chrono::milliseconds(streaming ? 2 : 100);
+    if (udp_) {
+      udp_->poll(wait, handler);
+    } else if (!streaming) {
+      std::this_thread::sleep_for(wait);
+    }
+    service_streams();
     rt_.tick();
   }
 }

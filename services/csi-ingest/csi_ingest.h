@@ -8,6 +8,7 @@
 #include "ingest/frame_pipeline.h"
 #include "ingest/reject_counter.h"
 #include "ingest/source_filter.h"
+#include "ingest/stream_input.h"
 #include "udp_receiver.h"
 #include "wdp/runtime/service_runtime.h"
 
@@ -18,6 +19,10 @@ struct CsiIngestOptions {
   std::string node_prefix;           // prepended to device node ids, e.g. "site-a/"
   std::vector<std::string> allow;    // CIDR allow-list for UDP senders; empty = all
   FramePipelineOptions pipeline;     // per-node rate limit
+  std::vector<std::string> sources;  // stream sources besides UDP (file:, stdin, serial:, tcp:)
+  std::string format = "auto";       // their format
+  bool realtime = false;             // pace file sources by their timestamps
+  bool listen_udp = true;            // listen for ESP32 UDP
 };
 
 class CsiIngestService {
@@ -27,13 +32,16 @@ class CsiIngestService {
 
  private:
   void on_datagram(std::span<const std::byte> datagram, const sockaddr_in& sender, bool truncated);
+  void service_streams();
 
   CsiIngestOptions options_;
   runtime::ServiceRuntime& rt_;
   AllowList allow_;
-  UdpReceiver udp_;
+  std::unique_ptr<UdpReceiver> udp_;
   RejectCounter rejects_;
-  FramePipeline pipeline_;
+  FramePipeline pipeline_;         // live sources: drop and count when the bus is full
+  FramePipeline stream_pipeline_;  // stream sources: wait for the bus (files lose nothing)
+  std::vector<std::unique_ptr<StreamInput>> streams_;
   metrics::Counter& datagrams_;
 };
 

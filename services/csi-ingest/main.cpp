@@ -10,6 +10,12 @@ int main(int argc, char** argv) {
   app.add_option("--udp-address", o.udp.address, "Listen address for ESP32 binary CSI")->envname("WDP_UDP_ADDRESS");
   app.add_option("--udp-port", o.udp.port, "UDP port for ESP32 binary CSI (0 = any free port)")->envname("WDP_UDP_PORT");
   app.add_option("--udp-rcvbuf", o.udp.receive_buffer_bytes, "Kernel receive buffer in bytes")->envname("WDP_UDP_RCVBUF");
+  app.add_option("--source", o.sources,
+                 "Stream source(s) besides UDP: file:PATH | stdin | serial:DEV[@BAUD] | tcp:HOST:PORT")
+      ->envname("WDP_SOURCE")->delimiter(',');
+  app.add_option("--format", o.format, "Format of the stream sources (auto detects)")->envname("WDP_FORMAT");
+  app.add_flag("--realtime", o.realtime, "Pace file sources by their own timestamps")->envname("WDP_REALTIME");
+  app.add_flag("!--no-udp", o.listen_udp, "Do not listen for ESP32 UDP")->envname("WDP_UDP");
   app.add_option("--node-prefix", o.node_prefix, "Prefix added to device node ids")->envname("WDP_NODE_PREFIX");
   app.add_option("--allow", o.allow, "Accept UDP only from these IPv4 networks (CIDR, comma-separated); empty = all")
       ->envname("WDP_ALLOW")->delimiter(',');

@@ -260,6 +260,7 @@ class EspidfCsiDataDecoder final : public StreamDecoder {
     // The list: "[…]" / […] / "base64" / base64. A missing closing bracket or quote means the
     // line was cut (often continuing inside a log message).
     std::string_view inner = list;
+    if (inner.empty()) return LineError{"unterminated_list", id_note + "no sample list"};
     if (inner.front() == '"') {
       if (inner.size() < 2 || inner.back() != '"') return LineError{"unterminated_list", id_note + "no closing quote"};
       inner = inner.substr(1, inner.size() - 2);

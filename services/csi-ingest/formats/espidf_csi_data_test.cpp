@@ -380,6 +380,19 @@ TEST(EspidfCsiData, LocalTimestampWrapsPerNode) {
   EXPECT_FALSE(c.frames[0].sensor_time_is_epoch());
 }
 
+// Found by libFuzzer: a CSI_DATA line whose sample-list column is empty read front() of an
+// empty view. It must be a reject, not undefined behaviour.
+TEST(EspidfCsiData, EmptySampleListIsRejected) {
+  const std::string line =
+      "CSI_DATA,0,12:34:56:78:9a:bc,-40,11,1,3,0,1,1,0,0,0,0,-91,0,6,0,1000,0,50,0,8,1,\n";
+  std::size_t frames = 0, rejects = 0;
+  auto dec = make_espidf_csi_data_decoder({}, {[&](v1::CsiFrame&&) { ++frames; }, [&](const Reject&) { ++rejects; }, {}});
+  dec->feed(std::as_bytes(std::span(line.data(), line.size())));
+  dec->finish();
+  EXPECT_EQ(frames, 0u);
+  EXPECT_EQ(rejects, 1u);
+}
+
 TEST(EspidfCsiData, BadHeaderFields) {
   auto l = write_line(simple());
   auto with = [&](const std::string& from, const std::string& to) {

@@ -114,7 +114,7 @@ SubStats run_bare_subscriber(const std::string& endpoint, std::uint64_t expected
       std::memcpy(&t, body.data(), 8);
       lat.push_back(double(wdp::bus::wall_ns() - t) / 1e3);
     }
-    if (n++ == 0) sub.set(zmq::sockopt::rcvtimeo, 500);  // after the first, an idle stream ends the run
+    if (n++ == 0) sub.set(zmq::sockopt::rcvtimeo, 3000);  // after the first, an idle stream ends the run
   }
   return finish(n, first, last, lat);
 }
@@ -139,7 +139,7 @@ SubStats run_bus_subscriber(const std::string& endpoint, std::uint64_t expected,
   while (n < expected) {
     if (sub.poll(100ms) > 0) {
       idle_since = std::chrono::steady_clock::now();
-    } else if (std::chrono::steady_clock::now() - idle_since > (n == 0 ? 3s : 500ms)) {
+    } else if (std::chrono::steady_clock::now() - idle_since > 3s) {  // a starved forwarder can pause for a while
       break;
     }
   }
@@ -206,6 +206,7 @@ RunResult run_case(const std::string& name, std::uint64_t messages, bool latency
   // Publisher in this process.
   zmq::context_t ctx;
   RunResult r;
+  SubStats sub_result{};
   const auto interval = std::chrono::nanoseconds(latency ? static_cast<std::int64_t>(1e9 / rate) : 0);
   auto next = std::chrono::steady_clock::now();
   auto pace = [&] {
@@ -232,7 +233,7 @@ RunResult run_case(const std::string& name, std::uint64_t messages, bool latency
       pace();
     }
     r.sent = messages;
-    std::this_thread::sleep_for(200ms);
+    (void)!read(result[0], &sub_result, sizeof(sub_result));
   } else {
     wdp::bus::Publisher pub(ctx, {(name == "forwarder" ? ">" : "@") + pub_ep, 0});
     if (!pub.wait_for_subscriber(kTopic, 5s)) throw std::runtime_error("no subscriber for " + name);
@@ -243,10 +244,11 @@ RunResult run_case(const std::string& name, std::uint64_t messages, bool latency
       pace();
     }
     r.sent = pub.stats().sent;
-    std::this_thread::sleep_for(200ms);
+    // Wait for the subscriber before the publisher closes: its socket has linger 0, so closing
+    // early would discard whatever the forwarder has not taken yet.
+    (void)!read(result[0], &sub_result, sizeof(sub_result));
   }
-  SubStats s{};
-  (void)!read(result[0], &s, sizeof(s));
+  const SubStats s = sub_result;
   waitpid(subscriber, nullptr, 0);
   if (forwarder > 0) {
     kill(forwarder, SIGKILL);

@@ -79,8 +79,10 @@ void CsiIngestService::on_datagram(std::span<const std::byte> datagram, const so
       rejects_.skip("esp32-udp", r.skip.kind);
       return;
     case DatagramResult::Kind::frame:
-      // Boards flashed with one image share a node id; the sender address keeps their sequences apart.
-      pipeline_.process(r.frame, "esp32-udp", address_key(sender), ctx.receive_mono_ns);
+      // Boards flashed with one image share a node id; the sender address keeps their sequences
+      // apart. The raw 4-byte address is the key: no formatting on the per-packet path.
+      pipeline_.process(r.frame, "esp32-udp",
+                        std::string(reinterpret_cast<const char*>(&sender.sin_addr.s_addr), 4), ctx.receive_mono_ns);
       return;
   }
 }

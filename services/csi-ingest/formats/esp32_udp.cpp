@@ -1,5 +1,8 @@
 #include "formats/esp32_udp.h"
 
+#include <map>
+#include <optional>
+
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -8,6 +11,20 @@
 
 namespace wdp::ingest {
 namespace {
+
+// The layout depends only on (length, secondary channel) and a node sends a handful of lengths:
+// computing it once per shape keeps the per-packet cost flat (it was the top CPU item).
+const EspLayout& cached_layout(const std::optional<EspRxInfo>& rx, std::uint16_t n_sc, v1::SecondaryChannel secondary) {
+  thread_local std::map<std::pair<std::uint16_t, int>, EspLayout> cache;
+  const auto key = std::make_pair(n_sc, static_cast<int>(secondary));
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    if (cache.size() > 1024) cache.clear();  // bounded: hostile traffic cannot grow it forever
+    it = cache.emplace(key, rx ? esp_layout(*rx, n_sc) : esp_unknown_layout(n_sc, false)).first;
+  }
+  return it->second;
+}
+
 
 constexpr std::size_t kEventsHeaderSize = 8;
 constexpr std::size_t kMaxEvents = 16;
@@ -91,8 +108,7 @@ DatagramResult decode_raw(std::span<const std::byte> d, const DecodeContext& ctx
   f.set_secondary_channel(opt.secondary);
 
   const auto rx = esp_rx_from_length(n_sc, opt.secondary);
-  const EspLayout layout = rx ? esp_layout(*rx, n_sc) : esp_unknown_layout(n_sc, false);
-  apply_esp_layout(f, layout, freq);
+  apply_esp_layout(f, cached_layout(rx, n_sc, opt.secondary), freq);
   if (rx) {
     f.set_ppdu_type(rx->ppdu);
     f.set_bandwidth_mhz(rx->bandwidth_mhz);

@@ -1,20 +1,10 @@
-// libFuzzer target: the espectre .npz decoder (ZIP + NPY parsing) on arbitrary bytes, fed whole
-// and in two chunks. It must never crash, hang or allocate without bound.
-#include <cstddef>
-#include <cstdint>
-
+// libFuzzer target: espectre .npz datasets (ZIP + NPY).
+// See stream_fuzz.h for what every input is checked against.
 #include "formats/espectre_npz.h"
+#include "stream_fuzz.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data), size);
-  std::size_t frames = 0;
-  wdp::ingest::StreamCallbacks cb{[&](wdp::v1::CsiFrame&&) { ++frames; }, [](const wdp::ingest::Reject&) {}, {}};
-  auto whole = wdp::ingest::make_espectre_npz_decoder({}, cb);
-  whole->feed(bytes);
-  whole->finish();
-  auto split = wdp::ingest::make_espectre_npz_decoder({}, cb);
-  split->feed(bytes.first(size / 2));
-  split->feed(bytes.subspan(size / 2));
-  split->finish();
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
+  const auto data = wdp::fuzz::as_bytes(bytes, size);
+  wdp::fuzz::fuzz_stream(wdp::ingest::make_espectre_npz_decoder, data);
   return 0;
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "formats/decode_for_test.h"
+
 #include <fstream>
 #include <sstream>
 
@@ -12,13 +14,7 @@
 namespace wdp::ingest {
 namespace {
 
-std::vector<std::byte> read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::vector<char> c((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<std::byte> b(c.size());
-  std::memcpy(b.data(), c.data(), c.size());
-  return b;
-}
+using testing::read_file;
 
 struct Decoded {
   std::vector<v1::CsiFrame> frames;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "formats/decode_for_test.h"
+
 #include <cmath>
 #include <fstream>
 #include <random>
@@ -12,33 +14,13 @@
 namespace wdp::ingest {
 namespace {
 
-using Bytes = std::vector<std::byte>;
-
-Bytes read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::vector<char> c((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  Bytes b(c.size());
-  std::memcpy(b.data(), c.data(), c.size());
-  return b;
-}
-
-struct Collected {
-  std::vector<v1::CsiFrame> frames;
-  std::vector<Reject> rejects;
-  std::vector<Skip> skips;
-};
+using testing::Bytes;
+using testing::Collected;
+using testing::read_file;
 
 // Decodes `data` fed in chunks of `chunk` bytes (0 = all at once).
 Collected decode(const Bytes& data, std::size_t chunk = 0) {
-  Collected c;
-  auto d = make_intel5300_decoder({}, StreamCallbacks{[&](v1::CsiFrame&& f) { c.frames.push_back(std::move(f)); },
-                                                      [&](const Reject& r) { c.rejects.push_back(r); },
-                                                      [&](const Skip& s) { c.skips.push_back(s); }});
-  const std::span<const std::byte> all(data);
-  if (chunk == 0) chunk = data.size() + 1;
-  for (std::size_t i = 0; i < data.size(); i += chunk) d->feed(all.subspan(i, std::min(chunk, data.size() - i)));
-  d->finish();
-  return c;
+  return testing::decode_chunked(make_intel5300_decoder, data, chunk);
 }
 
 std::int8_t sample(const v1::CsiFrame& f, std::uint32_t row, std::uint32_t tx, std::uint32_t bin, int part) {

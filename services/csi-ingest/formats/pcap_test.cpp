@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "formats/decode_for_test.h"
+
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -14,15 +16,8 @@
 namespace wdp::ingest {
 namespace {
 
-using Bytes = std::vector<std::byte>;
-
-Bytes read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::vector<char> c((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  Bytes b(c.size());
-  std::memcpy(b.data(), c.data(), c.size());
-  return b;
-}
+using testing::Bytes;
+using testing::read_file;
 
 struct Event {
   enum { frame, reject, skip } kind;

@@ -21,10 +21,21 @@ const CsiPreprocessor::Layout* CsiPreprocessor::layout_for(const v1::CsiFrame& f
     why = "unknown_layout";
     return nullptr;
   }
-  std::string key(reinterpret_cast<const char*>(f.subcarrier_index().data()),
-                  sizeof(std::int32_t) * static_cast<std::size_t>(f.subcarrier_index_size()));
+  const std::string_view indices(reinterpret_cast<const char*>(f.subcarrier_index().data()),
+                                 sizeof(std::int32_t) * static_cast<std::size_t>(f.subcarrier_index_size()));
+  // Fast path: the same layout as the previous frame (compares bytes, allocates nothing).
+  if (last_layout_ && last_key_.size() == indices.size() + f.bin_flags().size() &&
+      std::string_view(last_key_).substr(0, indices.size()) == indices &&
+      std::string_view(last_key_).substr(indices.size()) == f.bin_flags()) {
+    return last_layout_;
+  }
+  std::string key(indices);
   key += f.bin_flags();
   auto it = layouts_.find(key);
+  if (it != layouts_.end() && it->second.mapper) {
+    last_key_ = key;
+    last_layout_ = &it->second;
+  }
   if (it != layouts_.end()) return it->second.mapper ? &it->second : (why = "too_few_bins", nullptr);
 
   auto flag = [&](std::size_t b) {
@@ -55,11 +66,18 @@ const CsiPreprocessor::Layout* CsiPreprocessor::layout_for(const v1::CsiFrame& f
     std::fill(valid.get(), valid.get() + idx.size(), true);
     layout.mapper = std::make_unique<dsp::SubcarrierMapper>(idx, std::span<const bool>(valid.get(), idx.size()));
   }
+  if (layouts_.size() >= 256) {  // bounded: a stream of ever-new layouts cannot grow it forever
+    layouts_.clear();
+    last_layout_ = nullptr;
+  }
+  last_key_ = key;
   auto& stored = layouts_.emplace(std::move(key), std::move(layout)).first->second;
   if (!stored.mapper) {
     why = "too_few_bins";
+    last_layout_ = nullptr;
     return nullptr;
   }
+  last_layout_ = &stored;
   return &stored;
 }
 

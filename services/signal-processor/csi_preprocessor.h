@@ -44,6 +44,8 @@ class CsiPreprocessor {
   const Layout* layout_for(const v1::CsiFrame& frame, std::string& why);
 
   std::map<std::string, Layout> layouts_;  // key: indices + flags bytes
+  std::string last_key_;                    // frames of one link usually repeat one layout
+  const Layout* last_layout_ = nullptr;
   std::vector<double> amp_, phase_;
 };
 

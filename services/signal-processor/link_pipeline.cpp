@@ -14,7 +14,7 @@ constexpr std::size_t kChannels = 2 * kBins;  // amplitude then phase
 constexpr std::size_t kVitalChannels = 3 * kBins;
 
 dsp::PeriodicityParams band(double rate, double lo, double hi) {
-  return {.sample_rate_hz = rate, .band_lo_hz = lo, .band_hi_hz = hi, .fft_size = 4096, .top_channels = 8,
+  return {.sample_rate_hz = rate, .band_lo_hz = lo, .band_hi_hz = hi, .fft_size = 2048, .top_channels = 8,
           .harmonic_ratio = 0.5};
 }
 
@@ -151,11 +151,7 @@ void LinkPipeline::estimate_vitals(double t) {
   const std::size_t first = gain_compensated_ ? 0 : kBins;
   const std::size_t channels = (has_phase_ ? kVitalChannels : 2 * kBins) - first;
   channel_hist_.resize(channels);
-  std::vector<double> full;
-  for (std::size_t c = 0; c < channels; ++c) {
-    history_.history(first + c, full);
-    channel_hist_[c].assign(full.end() - static_cast<std::ptrdiff_t>(nb), full.end());
-  }
+  for (std::size_t c = 0; c < channels; ++c) history_.last(first + c, nb, channel_hist_[c]);
   std::vector<std::span<const double>> spans(channel_hist_.begin(), channel_hist_.end());
   const auto b = breathing_est_.estimate(spans);
   breathing_ = {b.rate_per_min, b.confidence, b.confidence >= p_.vitals_min_confidence};
@@ -203,11 +199,9 @@ void LinkPipeline::emit_update(double t) {
 
   if (history_.size() >= p_.doppler_window) {
     doppler_power_.assign(doppler_stft_.bins(), 0.0);
-    std::vector<double> full, col;
+    std::vector<double> centred, col;
     for (std::size_t k = 0; k < kBins; ++k) {
-      history_.history(kBins + k, full);  // normalised amplitude
-      std::span<const double> last(full.data() + full.size() - p_.doppler_window, p_.doppler_window);
-      std::vector<double> centred(last.begin(), last.end());
+      history_.last(kBins + k, p_.doppler_window, centred);  // normalised amplitude
       double mean = 0;
       for (double x : centred) mean += x;
       mean /= double(centred.size());

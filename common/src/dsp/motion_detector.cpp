@@ -11,7 +11,8 @@ std::size_t stats_window(const MotionParams& p, double rate) {
   return std::max<std::size_t>(2, static_cast<std::size_t>(std::lround(p.window_s * rate)));
 }
 
-double median_copy(std::vector<double> v) {
+// Median that reorders its argument (callers pass scratch copies).
+double median_inplace(std::vector<double>& v) {
   const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
   std::nth_element(v.begin(), mid, v.end());
   return *mid;
@@ -79,7 +80,7 @@ const MotionState& MotionDetector::push(std::span<const double> x) {
     const double m = stats_.mean(c);
     variances_[c] = stats_.variance(c) + m * m;  // mean square of the change
   }
-  const double s = median_copy(variances_);
+  const double s = median_inplace(variances_);  // variances_ is rebuilt every frame
   state_.statistic = s;
 
   double& b = state_.baseline;
@@ -89,7 +90,7 @@ const MotionState& MotionDetector::push(std::span<const double> x) {
     if (double(calibration_.size()) >= p_.calibration_s * rate_) {
       // A quiet start (incoherent changes) calibrates the floor at any noise level; a start in
       // motion keeps the default until a quiet period comes.
-      if (median_copy(calibration_coherence_) < p_.quiet_coherence) b = median_copy(calibration_);
+      if (median_inplace(calibration_coherence_) < p_.quiet_coherence) b = median_inplace(calibration_);
       state_.calibrated = true;
       calibration_.clear();
       calibration_coherence_.clear();

@@ -70,3 +70,14 @@ void MovingStats::history(std::size_t c, std::vector<double>& out) const {
 }
 
 }  // namespace wdp::dsp
+
+namespace wdp::dsp {
+
+void MovingStats::last(std::size_t c, std::size_t n, std::vector<double>& out) const {
+  n = std::min(n, size());
+  out.resize(n);
+  // The newest sample sits just before head_.
+  for (std::size_t i = 0; i < n; ++i) out[i] = ring_[((head_ + window_ - n + i) % window_) * channels_ + c];
+}
+
+}  // namespace wdp::dsp

@@ -33,6 +33,12 @@ TEST(MovingStats, MatchesDirectComputationOverTheWindow) {
   ASSERT_EQ(h.size(), 5u);
   EXPECT_EQ(h.back(), seen.back()[0]);
   EXPECT_EQ(h.front(), seen[seen.size() - 5][0]);
+  std::vector<double> tail;
+  m.last(1, 3, tail);
+  ASSERT_EQ(tail.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(tail[i], seen[seen.size() - 3 + i][1]);
+  m.last(0, 99, tail);  // more than held: everything, oldest first
+  EXPECT_EQ(tail, h);
 }
 
 }  // namespace wdp::dsp

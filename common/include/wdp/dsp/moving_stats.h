@@ -20,6 +20,8 @@ class MovingStats {
   double variance(std::size_t c) const;  // population variance of the samples held
   // Oldest-first copy of one channel's samples (length size()).
   void history(std::size_t c, std::vector<double>& out) const;
+  // Oldest-first copy of the newest min(n, size()) samples of one channel.
+  void last(std::size_t c, std::size_t n, std::vector<double>& out) const;
   void reset();
 
  private:

@@ -8,6 +8,7 @@
 
 #include "formats/esp32_udp.h"
 #include "wdp/bus/clock.h"
+#include "wdp/bus/topics.h"
 
 namespace wdp::ingest {
 namespace {
@@ -88,6 +89,14 @@ void CsiIngestService::on_datagram(std::span<const std::byte> datagram, const so
 }
 
 void CsiIngestService::run() {
+  if (!streams_.empty() && options_.wait_subscriber_s > 0) {
+    // A file read before anyone listens would be published into the void (the slow-joiner
+    // problem): give subscribers a moment to connect, then go ahead regardless.
+    const auto wait = std::chrono::milliseconds(static_cast<long>(options_.wait_subscriber_s * 1000));
+    if (!rt_.publisher().wait_for_subscriber(bus::topics::csi_raw, wait)) {
+      spdlog::warn("no csi.raw subscriber after {} s; reading the stream sources anyway", options_.wait_subscriber_s);
+    }
+  }
   rt_.set_state(v1::SERVICE_STATE_READY);
   const UdpReceiver::Handler handler = [this](auto d, const auto& s, bool t) { on_datagram(d, s, t); };
   while (!rt_.stopping()) {

@@ -22,6 +22,7 @@ struct CsiIngestOptions {
   std::vector<std::string> sources;  // stream sources besides UDP (file:, stdin, serial:, tcp:)
   std::string format = "auto";       // their format
   bool realtime = false;             // pace file sources by their timestamps
+  double wait_subscriber_s = 5;      // files: wait this long for a csi.raw subscriber before reading
   bool listen_udp = true;            // listen for ESP32 UDP
 };
 

@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
       ->envname("WDP_SOURCE")->delimiter(',');
   app.add_option("--format", o.format, "Format of the stream sources (auto detects)")->envname("WDP_FORMAT");
   app.add_flag("--realtime", o.realtime, "Pace file sources by their own timestamps")->envname("WDP_REALTIME");
+  app.add_option("--wait-subscriber", o.wait_subscriber_s,
+                 "Seconds to wait for a csi.raw subscriber before reading stream sources")
+      ->envname("WDP_WAIT_SUBSCRIBER")->check(CLI::NonNegativeNumber);
   app.add_flag("!--no-udp", o.listen_udp, "Do not listen for ESP32 UDP")->envname("WDP_UDP");
   app.add_option("--node-prefix", o.node_prefix, "Prefix added to device node ids")->envname("WDP_NODE_PREFIX");
   app.add_option("--allow", o.allow, "Accept UDP only from these IPv4 networks (CIDR, comma-separated); empty = all")

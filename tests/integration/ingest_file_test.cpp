@@ -27,7 +27,6 @@ TEST(IngestFile, ConsoleLogFramesReachASubscriberInOrder) {
               "", (dir / "fwd.log").string());
   Process tap(bin + "/bus-tap", {"--bus-sub", ">tcp://127.0.0.1:" + back, "--topic", "csi.raw.", "--count", "1684", "--timeout", "20"},
               (dir / "tap.jsonl").string(), (dir / "tap.err").string());
-  std::this_thread::sleep_for(300ms);  // the tap's subscription reaches the forwarder
   const auto admin = free_port();
   Process ingest(bin + "/csi-ingest",
                  {"--no-udp", "--source", "file:" + capture.string(), "--bus-pub", ">tcp://127.0.0.1:" + front,

@@ -307,4 +307,15 @@ void apply_esp_layout(v1::CsiFrame& frame, const EspLayout& layout, std::uint32_
   frame.set_center_freq_mhz(centre_known ? static_cast<std::uint32_t>(static_cast<std::int64_t>(primary_mhz) + layout.grid_offset_mhz) : 0);
 }
 
+void set_esp_samples(v1::CsiFrame& frame, std::string_view imag_real) {
+  std::string* out = frame.mutable_samples();
+  out->resize(imag_real.size() & ~std::size_t{1});
+  for (std::size_t k = 0; k + 1 < imag_real.size(); k += 2) {
+    (*out)[k] = imag_real[k + 1];
+    (*out)[k + 1] = imag_real[k];
+  }
+  frame.set_sample_type(v1::SAMPLE_TYPE_INT8);
+  frame.set_scale(1.0);
+}
+
 }  // namespace wdp::ingest

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "wdp/v1/csi_frame.pb.h"
@@ -65,6 +66,10 @@ std::int32_t esp_grid_offset_mhz(v1::SecondaryChannel secondary);
 // 802.11 channel number <-> centre frequency (2.4 GHz ch 1–14, 5 GHz ch 36–177); 0 if unknown.
 std::uint32_t wifi_channel_to_mhz(std::uint32_t channel);
 std::uint32_t wifi_mhz_to_channel(std::uint32_t mhz);
+
+// ESP-IDF stores each pair as (imag, real): sets `frame.samples` to the same int8 values in the
+// (re, im) order of CsiFrame, sample type INT8 and scale 1 (the buffer has no physical unit).
+void set_esp_samples(v1::CsiFrame& frame, std::string_view imag_real);
 
 // Writes subcarrier_index (when known), bin_flags, subcarrier_spacing_hz and center_freq_mhz
 // (primary + grid offset; 0 when the primary is unknown or the layout is unknown).

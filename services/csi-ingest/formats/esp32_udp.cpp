@@ -89,17 +89,8 @@ DatagramResult decode_raw(std::span<const std::byte> d, const DecodeContext& ctx
   f.set_n_rx(n_ant);
   f.set_n_tx(1);
   f.set_n_bins(n_sc);
-  f.set_sample_type(v1::SAMPLE_TYPE_INT8);
-  // ESP-IDF stores (imag, real); reorder to (re, im) without changing values. Antenna-major
-  // payload is already the [rx][tx=1][bin] order.
-  std::string samples(payload, '\0');
-  const auto* in = reinterpret_cast<const char*>(d.data() + kEsp32RawHeaderSize);
-  for (std::size_t k = 0; k < payload; k += 2) {
-    samples[k] = in[k + 1];
-    samples[k + 1] = in[k];
-  }
-  f.set_samples(std::move(samples));
-  f.set_scale(1.0);
+  // Antenna-major payload is already the [rx][tx=1][bin] order.
+  set_esp_samples(f, std::string_view(reinterpret_cast<const char*>(d.data() + kEsp32RawHeaderSize), payload));
   f.add_rssi_dbm(static_cast<std::int8_t>(d[16]));
   f.set_rssi_valid(true);
   f.set_noise_floor_dbm(static_cast<std::int8_t>(d[17]));

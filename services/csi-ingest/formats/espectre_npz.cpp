@@ -68,15 +68,7 @@ class EspectreNpzDecoder final : public StreamDecoder {
       f.set_n_rx(1);
       f.set_n_tx(1);
       f.set_n_bins(static_cast<std::uint32_t>(pairs));
-      f.set_sample_type(v1::SAMPLE_TYPE_INT8);
-      std::string samples(width, '\0');
-      const char* row = csi.data.data() + i * width;
-      for (std::size_t k = 0; k < width; k += 2) {  // (imag, real) -> (re, im)
-        samples[k] = row[k + 1];
-        samples[k + 1] = row[k];
-      }
-      f.set_samples(std::move(samples));
-      f.set_scale(1.0);
+      set_esp_samples(f, csi.data.substr(i * width, width));
       f.set_bandwidth_mhz(20);
       f.set_ppdu_type(v1::PPDU_TYPE_HT);
       apply_esp_layout(f, layout, 0);

@@ -291,14 +291,7 @@ class EspidfCsiDataDecoder final : public StreamDecoder {
     f.set_n_rx(1);
     f.set_n_tx(1);
     f.set_n_bins(static_cast<std::uint32_t>(n_pairs));
-    f.set_sample_type(v1::SAMPLE_TYPE_INT8);
-    std::string samples(values.size(), '\0');
-    for (std::size_t k = 0; k < values.size(); k += 2) {  // (imag, real) -> (re, im)
-      samples[k] = values[k + 1];
-      samples[k + 1] = values[k];
-    }
-    f.set_samples(std::move(samples));
-    f.set_scale(1.0);
+    set_esp_samples(f, values);
     f.add_rssi_dbm(static_cast<std::int32_t>(v_rssi));
     f.set_rssi_valid(true);
     if (has(noise_floor)) {

@@ -187,6 +187,9 @@ void ServiceRuntime::shutdown() {
   shut_down_ = true;
   set_state(v1::SERVICE_STATE_STOPPING);
   publish_heartbeat();
+  // Give queued messages (the STOPPING heartbeat, a file source's last frames) a moment to leave;
+  // bounded so SIGTERM still ends the process within a second.
+  publisher_->set_linger(std::chrono::milliseconds(300));
   admin_->stop();
   spdlog::info("stopped");
 }

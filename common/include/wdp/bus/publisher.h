@@ -64,6 +64,10 @@ class Publisher {
   // Waits until the exact subscription `prefix` is present (present = true) or gone (false).
   bool wait_for_subscription(std::string_view prefix, bool present, std::chrono::milliseconds timeout);
 
+  // How long closing the publisher may wait to hand queued messages to peers (default 0: a
+  // crashed peer must not block shutdown). Services raise it for their clean stop.
+  void set_linger(std::chrono::milliseconds linger) { socket_.set(zmq::sockopt::linger, static_cast<int>(linger.count())); }
+
   const PublisherStats& stats() const { return stats_; }
   std::uint32_t publisher_id() const { return publisher_id_; }
   // The effective endpoint (resolved port after a bind to '*').

@@ -243,6 +243,8 @@ namespace {
 
 TEST_F(SystemTest, GrpcStatusAndHealthAnswer) {
   expect_all_healthy();
+  // /healthz answers as soon as the admin port is up; the gateway reports READY only once gRPC listens.
+  ASSERT_TRUE(wait_http_ok(admin_.at("api-gateway"), "/readyz", 10s));
   auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(grpc_port_), grpc::InsecureChannelCredentials());
   auto stub = v1::Gateway::NewStub(channel);
   std::set<std::string> listed;

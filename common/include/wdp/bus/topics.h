@@ -24,6 +24,10 @@ inline constexpr std::string_view ground_truth = "gt.";
 // Recorder commands (wdp.v1.RecorderCommand) and its status replies (wdp.v1.RecordingStatus).
 inline constexpr std::string_view recorder_control = "ctl.recorder";
 inline constexpr std::string_view recorder_status = "evt.recorder";
+// WiFi-Mat operator commands (wdp.v1.MatCommand) from the gateway, and their results
+// (wdp.v1.MatCommandResult) from mat-detector.
+inline constexpr std::string_view mat_control = "ctl.mat";
+inline constexpr std::string_view mat_result = "evt.mat";
 
 // Joins a family prefix and a suffix (node id, service name, kind).
 inline std::string make(std::string_view family, std::string_view suffix) {

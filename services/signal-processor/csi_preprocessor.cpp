@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
+#include <cstring>
+
+#include <Eigen/Core>
 #include <numeric>
 
 #include "wdp/csi/frame_view.h"
@@ -81,10 +84,31 @@ const CsiPreprocessor::Layout* CsiPreprocessor::layout_for(const v1::CsiFrame& f
   return &stored;
 }
 
+namespace {
+
+// Copies the selected bins of every stream into split re/im arrays (stream-major), scaled.
+// One loop per sample type, so nothing is decided per value.
+template <typename T>
+void decode(const char* data, std::size_t n_bins, std::size_t streams, std::span<const std::uint32_t> bins, double scale,
+            double* re, double* im) {
+  const std::size_t n = bins.size();
+  for (std::size_t s = 0; s < streams; ++s) {
+    const char* base = data + 2 * s * n_bins * sizeof(T);
+    for (std::size_t i = 0; i < n; ++i) {
+      T v[2];
+      std::memcpy(v, base + 2 * bins[i] * sizeof(T), sizeof v);
+      re[s * n + i] = double(v[0]) * scale;
+      im[s * n + i] = double(v[1]) * scale;
+    }
+  }
+}
+
+}  // namespace
+
 std::string CsiPreprocessor::process(const v1::CsiFrame& f, CanonicalFrame& out) {
   std::optional<csi::FrameView> view;
   try {
-    view.emplace(f);
+    view.emplace(f);  // validates shape and sample type
   } catch (const std::exception&) {
     return "inconsistent_frame";
   }
@@ -95,19 +119,31 @@ std::string CsiPreprocessor::process(const v1::CsiFrame& f, CanonicalFrame& out)
   const std::size_t streams = view->n_rx() * view->n_tx();
   if (streams == 0) return "inconsistent_frame";
 
+  re_.resize(streams * n);
+  im_.resize(streams * n);
+  const double scale = f.scale() == 0.0 ? 1.0 : f.scale();
+  const char* data = f.samples().data();
+  switch (f.sample_type()) {
+    case v1::SAMPLE_TYPE_INT8: decode<std::int8_t>(data, view->n_bins(), streams, layout->bins, scale, re_.data(), im_.data()); break;
+    case v1::SAMPLE_TYPE_INT16_LE: decode<std::int16_t>(data, view->n_bins(), streams, layout->bins, scale, re_.data(), im_.data()); break;
+    case v1::SAMPLE_TYPE_FLOAT32_LE: decode<float>(data, view->n_bins(), streams, layout->bins, scale, re_.data(), im_.data()); break;
+    default: decode<double>(data, view->n_bins(), streams, layout->bins, scale, re_.data(), im_.data()); break;
+  }
+  // Amplitude averaged over streams; sqrt(re² + im²) rather than hypot (no overflow concern at
+  // CSI magnitudes; a non-finite or overflowing value makes the energy non-finite and is rejected).
   amp_.assign(n, 0.0);
   double energy = 0;
-  for (std::size_t rx = 0; rx < view->n_rx(); ++rx) {
-    for (std::size_t tx = 0; tx < view->n_tx(); ++tx) {
-      for (std::size_t i = 0; i < n; ++i) {
-        const auto h = view->scaled(rx, tx, layout->bins[i]);
-        if (!std::isfinite(h.real()) || !std::isfinite(h.imag())) return "non_finite";
-        amp_[i] += std::abs(h) / double(streams);
-        energy += std::norm(h);
-      }
-    }
+  power_.resize(n);
+  Eigen::Map<Eigen::ArrayXd> amp(amp_.data(), Eigen::Index(n)), power(power_.data(), Eigen::Index(n));
+  for (std::size_t s = 0; s < streams; ++s) {  // Eigen: SIMD sqrt and a tree sum
+    const Eigen::Map<const Eigen::ArrayXd> r(re_.data() + s * n, Eigen::Index(n)), q(im_.data() + s * n, Eigen::Index(n));
+    power = r.square() + q.square();
+    energy += power.sum();
+    amp += power.sqrt();
   }
+  if (!std::isfinite(energy)) return "non_finite";
   if (energy <= 0) return "all_zero";
+  amp *= 1.0 / double(streams);
   layout->mapper->map(amp_, out.amplitude);
 
   out.gain_compensated = f.scale() != 0.0 && f.scale() != 1.0;
@@ -119,12 +155,15 @@ std::string CsiPreprocessor::process(const v1::CsiFrame& f, CanonicalFrame& out)
   phase_.resize(n);
   if (view->n_rx() >= 2) {
     // CSI ratio of the first two receive chains (first transmit stream): common offsets cancel.
+    // H0·conj(H1) = (a + jb)(c − jd) = (ac + bd) + j(bc − ad).
+    const std::size_t s1 = view->n_tx() * n;  // rx 1, tx 0
     for (std::size_t i = 0; i < n; ++i) {
-      phase_[i] = std::arg(view->scaled(0, 0, layout->bins[i]) * std::conj(view->scaled(1, 0, layout->bins[i])));
+      const double a = re_[i], b = im_[i], c = re_[s1 + i], d = im_[s1 + i];
+      phase_[i] = dsp::fast_atan2(b * c - a * d, a * c + b * d);
     }
     dsp::unwrap(phase_);
   } else {
-    for (std::size_t i = 0; i < n; ++i) phase_[i] = std::arg(view->scaled(0, 0, layout->bins[i]));
+    for (std::size_t i = 0; i < n; ++i) phase_[i] = dsp::fast_atan2(im_[i], re_[i]);
     dsp::unwrap(phase_);
     dsp::detrend(phase_, layout->index);
   }

@@ -47,6 +47,8 @@ TEST(CsiPreprocessor, RejectsWhatItCannotUse) {
   EXPECT_EQ(pre.process(zero, out), "all_zero");
   auto nan = make_frame([](int m) { return m == 5 ? std::complex<double>(NAN, 0) : std::complex<double>(1, 0); }, 0);
   EXPECT_EQ(pre.process(nan, out), "non_finite");
+  auto inf = make_frame([](int m) { return m == -7 ? std::complex<double>(1, -INFINITY) : std::complex<double>(1, 0); }, 0);
+  EXPECT_EQ(pre.process(inf, out), "non_finite");
   auto shape = f;
   shape.set_n_bins(3);
   EXPECT_EQ(pre.process(shape, out), "inconsistent_frame");

@@ -35,13 +35,19 @@ struct PipelineParams {
   dsp::HampelParams hampel_phase{.min_sigma = 0.05};
   dsp::MotionParams motion{};
   double breathing_window_s = 30;
-  double heart_window_s = 15;
+  std::size_t breathing_top_channels = 8;
+  double heart_window_s = 30;
+  std::size_t heart_top_channels = 8;
+  double heart_exclude_bins = 1.0;     // breathing harmonics masked ±this many resolution bins
+  double heart_min_confidence = 0.6;   // stricter than breathing: noise peaks in the heart band reach 0.55
   double vitals_min_still_s = 15;  // vitals are estimated only after this long without motion
   double vitals_interval_s = 1;    // how often vitals are re-estimated
   double vitals_min_confidence = 0.5;
   double presence_hold_s = 5;      // presence stays this long after motion stops
   double presence_breathing_confidence = 0.9;  // a still person counts as present from breathing
   std::size_t doppler_window = 32; // grid samples per STFT column
+  std::size_t doppler_hop = 8;     // grid samples between Doppler columns (sensing updates reuse the latest)
+  bool vitals = true;              // false: no breathing/heart estimation (feature-only consumers, benches)
   std::size_t feature_frames = 64; // T of the feature window
   std::size_t feature_hop = 10;    // grid samples between feature windows
 };
@@ -63,6 +69,8 @@ struct SensingResult {
   std::uint32_t persons = 0;
   double persons_confidence = 0;
   double frame_rate_hz = 0;        // measured input rate
+  double motion_rank = 0;          // effective rank of the recent motion covariance (person-count evidence)
+  std::uint32_t motion_components = 0;  // its eigenvalues above the calibrated noise floor
   std::vector<float> amplitude;    // latest canonical amplitude (56)
   std::vector<float> doppler;      // latest Doppler profile column
 };
@@ -91,6 +99,8 @@ class LinkPipeline {
   void on_grid(double t, std::span<const double> values);
   void emit_update(double t);
   void estimate_vitals(double t);
+  void update_doppler();
+  void update_motion_rank();
   void reset_time_base();
 
   PipelineParams p_;
@@ -117,6 +127,15 @@ class LinkPipeline {
   bool gain_compensated_ = false;
   VitalResult breathing_, heart_;
   std::vector<float> last_amplitude_;
+  std::vector<float> doppler_;         // latest Doppler column
+  std::vector<double> doppler_in_, doppler_col_;
+  std::size_t doppler_at_ = 0;         // grid_samples_ when doppler_ was computed
+  double motion_rank_ = 0;
+  std::uint32_t motion_components_ = 0;
+  std::vector<double> rank_in_;
+  std::vector<std::uint32_t> count_history_;  // motion components, 1 Hz, while moving
+  SensingResult result_;               // reused: no allocation per update
+  FeatureWindowResult features_;
   std::uint64_t clock_resets_ = 0;
 };
 

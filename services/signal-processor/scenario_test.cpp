@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 
 #include "frame_encoding.h"
@@ -19,10 +20,11 @@ struct ScenarioResult {
 };
 
 // Runs `seconds` of a scene through one link's pipeline (node 0, link 0), via the bus frame.
-ScenarioResult run_scene(sim::Scene scene, double seconds, sim::HardwareParams hw, double rate_hz = 50) {
+ScenarioResult run_scene(sim::Scene scene, double seconds, sim::HardwareParams hw, double rate_hz = 50,
+                         PipelineParams params = {}, const char* profile = "esp32-ht20") {
   ScenarioResult r;
-  LinkPipeline pipeline(PipelineParams{}, [&](const SensingResult& s) { r.updates.push_back(s); }, nullptr);
-  sim::Simulator simulator(std::move(scene), {.rate_hz = rate_hz, .seed = 7, .profile = "esp32-ht20", .hardware = hw});
+  LinkPipeline pipeline(params, [&](const SensingResult& s) { r.updates.push_back(s); }, nullptr);
+  sim::Simulator simulator(std::move(scene), {.rate_hz = rate_hz, .seed = 7, .profile = profile, .hardware = hw});
   v1::CsiFrame frame;
   while (simulator.time_s() < seconds) {
     for (const auto& f : simulator.step()) {
@@ -45,24 +47,53 @@ sim::Scene still_person(double bpm, double heart_bpm, double depth_mm) {
   return s;
 }
 
+struct BreathingGrid {
+  double mae_all = 0;    // over all rates, valid or not
+  double mae_valid = 0;  // over the valid estimates
+  double worst_valid = 0;
+  int valid = 0, n = 0;
+};
+
+// Breathing 6..30 BPM in steps of 3, heart 70 BPM at 0.3 mm, person sitting 2 m from the link, 45 s.
+BreathingGrid breathing_grid(double snr_db, double depth_mm) {
+  BreathingGrid g;
+  double all = 0, valid = 0;
+  for (double bpm = 6; bpm <= 30; bpm += 3) {
+    const auto r = run_scene(still_person(bpm, 70, depth_mm), 45, {.snr_db = snr_db});
+    EXPECT_FALSE(r.updates.empty());
+    if (r.updates.empty()) return g;
+    const auto& last = r.updates.back();
+    const double err = std::abs(last.breathing.rate_per_min - bpm);
+    std::printf("breathing %.0f BPM, %.0f mm, %.0f dB -> %.2f (conf %.2f, valid %d)\n", bpm, depth_mm, snr_db,
+                last.breathing.rate_per_min, last.breathing.confidence, last.breathing.valid);
+    all += err;
+    ++g.n;
+    if (last.breathing.valid) {
+      ++g.valid;
+      valid += err;
+      g.worst_valid = std::max(g.worst_valid, err);
+    }
+  }
+  g.mae_all = all / g.n;
+  g.mae_valid = g.valid ? valid / g.valid : 0;
+  std::printf("breathing grid %.0f mm at %.0f dB: MAE %.2f BPM (all), valid %d/%d with MAE %.2f, worst %.2f BPM\n", depth_mm,
+              snr_db, g.mae_all, g.valid, g.n, g.mae_valid, g.worst_valid);
+  return g;
+}
+
 TEST(Scenario, BreathingRateGrid6To30BpmWithinOneBpm) {
   // 40 dB SNR, AGC, CFO/STO and int8 quantization on; 5 mm chest depth; person 2 m from the link.
-  const sim::HardwareParams hw{.snr_db = 40};
-  double abs_err = 0;
-  int n = 0;
-  for (double bpm = 6; bpm <= 30; bpm += 3) {
-    const auto r = run_scene(still_person(bpm, 70, 5), 45, hw);
-    const auto& last = r.updates.back();
-    std::printf("breathing truth %.1f -> %.2f (conf %.2f, valid %d), heart 70 -> %.1f (conf %.2f)\n", bpm,
-                last.breathing.rate_per_min, last.breathing.confidence, last.breathing.valid, last.heart.rate_per_min,
-                last.heart.confidence);
-    EXPECT_TRUE(last.breathing.valid) << bpm;
-    abs_err += std::abs(last.breathing.rate_per_min - bpm);
-    ++n;
-  }
-  const double mae = abs_err / n;
-  std::printf("breathing MAE over 6..30 BPM at 40 dB SNR, 5 mm depth, 45 s: %.2f BPM\n", mae);
-  EXPECT_LE(mae, 1.0);
+  const auto g = breathing_grid(40, 5);
+  EXPECT_EQ(g.valid, g.n);
+  EXPECT_LE(g.mae_all, 1.0);
+}
+
+TEST(Scenario, BreathingAt30DbIsReportedOnlyWhenRight) {
+  // At 30 dB the int8 link loses the breathing line on about half of the rates (measured: 4 of 9
+  // valid); the confidence gate must keep the wrong ones from being reported.
+  const auto g = breathing_grid(30, 5);
+  EXPECT_GE(g.valid, 3);
+  EXPECT_LE(g.worst_valid, 1.0);
 }
 
 TEST(Scenario, PresenceOnsetWhenSomeoneWalksIn) {
@@ -87,6 +118,115 @@ TEST(Scenario, PresenceOnsetWhenSomeoneWalksIn) {
   EXPECT_EQ(false_before, 0);
   ASSERT_GE(onset, 0);
   EXPECT_LT(onset, 0.5);
+}
+
+struct HeartGrid {
+  double mae = 0;        // over the valid estimates
+  double worst = 0;      // largest error of a valid estimate
+  int valid = 0, n = 0;
+};
+
+// Heart 50..120 BPM in steps of 10 with breathing (5 mm) at rates that never divide the heart rate
+// (a heartbeat on a breathing harmonic cannot be separated by any spectral method), 60 s each.
+HeartGrid heart_grid(double snr_db, double heart_depth_mm) {
+  HeartGrid g;
+  double sum = 0;
+  for (double heart = 50; heart <= 120; heart += 10) {
+    const double breath = 11.3 + 1.7 * g.n;
+    auto scene = still_person(breath, heart, 5);
+    scene.people[0].vitals.heart_depth_mm = heart_depth_mm;
+    const auto r = run_scene(std::move(scene), 60, {.snr_db = snr_db});
+    EXPECT_FALSE(r.updates.empty());
+    if (r.updates.empty()) return g;
+    const auto& last = r.updates.back();
+    std::printf("heart %.0f BPM (breathing %.1f), %.1f mm, %.0f dB -> %.2f BPM conf %.2f valid %d\n", heart, breath,
+                heart_depth_mm, snr_db, last.heart.rate_per_min, last.heart.confidence, last.heart.valid);
+    ++g.n;
+    if (!last.heart.valid) continue;
+    ++g.valid;
+    const double err = std::abs(last.heart.rate_per_min - heart);
+    sum += err;
+    g.worst = std::max(g.worst, err);
+  }
+  g.mae = g.valid ? sum / g.valid : 0;
+  std::printf("heart grid %.1f mm at %.0f dB: valid %d/%d, MAE %.2f BPM, worst %.2f BPM\n", heart_depth_mm, snr_db, g.valid,
+              g.n, g.mae, g.worst);
+  return g;
+}
+
+TEST(Scenario, HeartRate50To120WithinThreeBpmAt40Db) {
+  // 40 dB SNR, AGC, CFO/STO, int8; a 3 mm heartbeat (ten times the physiological 0.3 mm, see the
+  // next test for why).
+  const auto g = heart_grid(40, 3.0);
+  EXPECT_GE(g.valid, 7);
+  EXPECT_LE(g.worst, 3.0);
+}
+
+TEST(Scenario, PhysiologicalHeartbeatIsBelowTheInt8NoiseAndNotReported) {
+  // A 0.3 mm heartbeat 2 m from an int8 ESP32 link is below one quantisation step; the estimator
+  // finds noise peaks, and the confidence gate must keep (almost) all of them from being reported.
+  const auto g = heart_grid(40, 0.3);
+  EXPECT_LE(g.valid, 1);
+}
+
+// 0..3 people walking in the living room (one ESP32 link, 30 and 40 dB): the share of sensing
+// updates (after 3 s of walking) whose person count is right. Route set 0 is the one the
+// components-per-person mapping was read from; set 1 (other routes and speeds) is held out.
+struct CountRun {
+  double mean = 0, right = 0;
+};
+
+CountRun count_people(int set, int people, double snr) {
+  const sim::Vec3 starts[2][3] = {{{0.5, 1.0, 0}, {4.5, 3.5, 0}, {1.0, 3.5, 0}},
+                                  {{4.5, 1.0, 0}, {0.5, 3.0, 0}, {2.5, 0.8, 0}}};
+  const std::vector<sim::Vec3> routes[2][3] = {
+      {{{4, 1.2, 0}, {0.5, 1.0, 0}, {4, 1.2, 0}, {0.5, 1.0, 0}},
+       {{1, 3.0, 0}, {4.5, 3.5, 0}, {1, 3.0, 0}, {4.5, 3.5, 0}},
+       {{3.5, 2.0, 0}, {1.0, 3.5, 0}, {3.5, 2.0, 0}, {1.0, 3.5, 0}}},
+      {{{1.5, 2.0, 0}, {4.5, 1.0, 0}, {1.5, 2.0, 0}, {4.5, 1.0, 0}},
+       {{3.0, 3.8, 0}, {0.5, 3.0, 0}, {3.0, 3.8, 0}, {0.5, 3.0, 0}},
+       {{2.5, 3.5, 0}, {2.5, 0.8, 0}, {2.5, 3.5, 0}, {2.5, 0.8, 0}}}};
+  sim::Scene s = sim::make_scene("empty", 7 + set);
+  for (int i = 0; i < people; ++i) {
+    sim::PersonSpec p;
+    p.id = i + 1;
+    p.motion.start = starts[set][i];
+    p.motion.steps = {{.activity = sim::Activity::absent, .duration_s = 10},
+                      {.activity = sim::Activity::walking, .waypoints = routes[set][i], .speed_m_s = 0.8 + 0.2 * i + 0.1 * set}};
+    s.people.push_back(p);
+  }
+  const auto r = run_scene(std::move(s), 25, {.snr_db = snr});
+  CountRun c;
+  int n = 0;
+  for (const auto& u : r.updates) {
+    if (u.t < 13) continue;
+    c.right += int(u.persons) == people;
+    c.mean += u.persons;
+    ++n;
+  }
+  c.mean /= n;
+  c.right /= n;
+  std::printf("route set %d, %d people at %.0f dB: count right in %.0f %% of %d updates, mean count %.2f\n", set, people, snr,
+              100 * c.right, n, c.mean);
+  return c;
+}
+
+TEST(Scenario, PersonCountFromMotionComponents) {
+  for (int set = 0; set < 2; ++set) {
+    for (double snr : {30.0, 40.0}) {
+      double mean[4];
+      for (int people = 0; people <= 3; ++people) {
+        const auto c = count_people(set, people, snr);
+        mean[people] = c.mean;
+        if (people == 0) {
+          EXPECT_EQ(c.right, 1.0);  // an empty room is never counted
+        } else {
+          EXPECT_GE(c.mean, 0.9);  // someone is always counted
+        }
+      }
+      EXPECT_LT(mean[1], mean[3]) << set << " " << snr;  // more people, more counted on average
+    }
+  }
 }
 
 }  // namespace

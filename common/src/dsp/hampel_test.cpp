@@ -105,5 +105,55 @@ TEST(HampelBank, EqualsBatchFilterPerChannel) {
   }
 }
 
+// The h = 3 sorting-network path must give bit-identical values to the sort-based batch filter:
+// quantized data (many ties, MAD = 0), sigma floors, spikes, negative values, and channel counts
+// that are not a multiple of the vector width; outlier counts must agree too.
+TEST(HampelBank, VectorPathIsBitExact) {
+  const bool had_avx2 = detail::hampel_avx2;
+  for (bool avx2 : {false, had_avx2}) {
+  detail::hampel_avx2 = avx2;
+  std::mt19937 rng(11);
+  std::normal_distribution<double> noise(0, 1);
+  const HampelParams params[] = {{}, {.min_relative_sigma = 0.02}, {.min_sigma = 0.05}, {.threshold = 5.0}};
+  for (const auto& p : params) {
+    for (std::size_t channels : {1u, 3u, 56u, 57u}) {
+      const std::size_t n = 300;
+      std::vector<std::vector<double>> x(channels, std::vector<double>(n));
+      for (std::size_t c = 0; c < channels; ++c) {
+        const double level = c % 3 == 0 ? 30 : (c % 3 == 1 ? -2 : 0.5);
+        for (auto& v : x[c]) {
+          double raw = level + (c % 2 ? std::round(noise(rng)) : 0.3 * noise(rng)) + (rng() % 12 == 0 ? 15 * noise(rng) : 0);
+          v = static_cast<float>(raw);
+        }
+      }
+      HampelBank bank(channels, p);
+      std::vector<std::vector<float>> got(channels);
+      std::vector<float> frame(channels), out(channels);
+      for (std::size_t t = 0; t < n; ++t) {
+        for (std::size_t c = 0; c < channels; ++c) frame[c] = static_cast<float>(x[c][t]);
+        if (bank.push(frame, out)) {
+          for (std::size_t c = 0; c < channels; ++c) got[c].push_back(out[c]);
+        }
+      }
+      while (bank.flush(out)) {
+        for (std::size_t c = 0; c < channels; ++c) got[c].push_back(out[c]);
+      }
+      std::uint64_t expected_outliers = 0;
+      for (std::size_t c = 0; c < channels; ++c) {
+        std::vector<double> expect(n);
+        expected_outliers += hampel_filter(x[c], expect, p).size();
+        ASSERT_EQ(got[c].size(), n);
+        for (std::size_t t = 0; t < n; ++t) {
+          ASSERT_EQ(got[c][t], static_cast<float>(expect[t])) << channels << " " << c << " " << t;
+        }
+      }
+      EXPECT_EQ(bank.outliers(), expected_outliers);
+      EXPECT_GT(expected_outliers, 0u);
+    }
+  }
+  }
+  detail::hampel_avx2 = had_avx2;
+}
+
 }  // namespace
 }  // namespace wdp::dsp

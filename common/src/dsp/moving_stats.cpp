@@ -65,8 +65,11 @@ double MovingStats::variance(std::size_t c) const {
 void MovingStats::history(std::size_t c, std::vector<double>& out) const {
   const std::size_t n = size();
   out.resize(n);
-  const std::size_t start = count_ >= window_ ? head_ : 0;
-  for (std::size_t i = 0; i < n; ++i) out[i] = ring_[((start + i) % window_) * channels_ + c];
+  std::size_t slot = count_ >= window_ ? head_ : 0;
+  for (std::size_t i = 0; i < n; ++i) {  // no division per sample: wrap by comparison
+    out[i] = ring_[slot * channels_ + c];
+    if (++slot == window_) slot = 0;
+  }
 }
 
 }  // namespace wdp::dsp
@@ -76,8 +79,12 @@ namespace wdp::dsp {
 void MovingStats::last(std::size_t c, std::size_t n, std::vector<double>& out) const {
   n = std::min(n, size());
   out.resize(n);
-  // The newest sample sits just before head_.
-  for (std::size_t i = 0; i < n; ++i) out[i] = ring_[((head_ + window_ - n + i) % window_) * channels_ + c];
+  // The newest sample sits just before head_; wrap by comparison, not a division per sample.
+  std::size_t slot = (head_ + window_ - n) % window_;
+  for (std::size_t i = 0; i < n; ++i) {
+    out[i] = ring_[slot * channels_ + c];
+    if (++slot == window_) slot = 0;
+  }
 }
 
 }  // namespace wdp::dsp

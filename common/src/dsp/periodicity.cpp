@@ -68,7 +68,7 @@ PeriodicityEstimate PeriodicityEstimator::estimate(std::span<const std::span<con
   for (double f : exclude_hz) {
     for (std::size_t k = lo_bin_; k <= hi_bin_; ++k) {
       // A Hann main lobe is ±2 resolution bins wide.
-      if (std::abs(double(k) * bin_hz - f) <= 2 * resolution_hz) masked[k] = true;
+      if (std::abs(double(k) * bin_hz - f) <= p_.exclude_halfwidth_bins * resolution_hz) masked[k] = true;
     }
   }
 

@@ -45,6 +45,11 @@ LineFit detrend(std::span<double> y, std::span<const double> x) {
 }
 
 double wrap_pi(double x) {
+  // One ±2π step is exact for π < |x| < 2.5π (Sterbenz), so it equals remainder() there; only
+  // larger jumps pay for the library call.
+  if (std::abs(x) <= kPi) return x <= -kPi ? x + 2 * kPi : x;
+  if (x > kPi && x < 2.5 * kPi) return x - 2 * kPi;
+  if (x < -kPi && x > -2.5 * kPi) return x + 2 * kPi;
   x = std::remainder(x, 2 * kPi);  // [-π, π]
   return x <= -kPi ? x + 2 * kPi : x;
 }

@@ -89,5 +89,35 @@ TEST(TemporalUnwrap, FollowsAPhaseThatRotatesManyTurns) {
   EXPECT_THROW(u.push(bad, bad), std::invalid_argument);
 }
 
+// The fast path of wrap_pi (one ±2π step) must equal the remainder() form exactly.
+TEST(Phase, WrapPiFastPathEqualsRemainder) {
+  for (int i = -200000; i <= 200000; ++i) {
+    const double x = i * 1e-4 * kPi;  // −20π … 20π, including near ±π, ±2.5π
+    double ref = std::remainder(x, 2 * kPi);
+    if (ref <= -kPi) ref += 2 * kPi;
+    ASSERT_EQ(wrap_pi(x), ref) << x;
+  }
+}
+
+// fast_atan2 against std::atan2: every int8 I/Q pair, a dense circle at several radii, and the
+// signed-zero cases.
+TEST(Phase, FastAtan2WithinTolerance) {
+  double worst = 0;
+  for (int re = -128; re < 128; ++re) {
+    for (int im = -128; im < 128; ++im) worst = std::max(worst, std::abs(fast_atan2(im, re) - std::atan2(double(im), double(re))));
+  }
+  for (int i = 0; i < 200000; ++i) {
+    const double a = -kPi + 2 * kPi * i / 200000.0, r = std::pow(10.0, i % 7 - 3);
+    const double x = r * std::cos(a), y = r * std::sin(a);
+    worst = std::max(worst, std::abs(fast_atan2(y, x) - std::atan2(y, x)));
+  }
+  EXPECT_LT(worst, 1e-8);
+  EXPECT_EQ(fast_atan2(0.0, 0.0), 0.0);
+  EXPECT_EQ(fast_atan2(0.0, -1.0), kPi);
+  EXPECT_EQ(fast_atan2(-0.0, -1.0), -kPi);
+  EXPECT_NEAR(fast_atan2(1.0, 0.0), kPi / 2, 1e-15);
+  EXPECT_NEAR(fast_atan2(-1.0, 0.0), -kPi / 2, 1e-15);
+}
+
 }  // namespace
 }  // namespace wdp::dsp

@@ -7,6 +7,9 @@
 //
 // hampel_filter() is the batch form. HampelBank filters S parallel streams (one per subcarrier)
 // frame by frame with a delay of h frames; its output equals the batch output of each stream.
+// For the default h = 3, full windows go through a branch-free sorting network (16 compare-
+// exchanges, 4 channels per vector) and the MAD comes from the two sorted halves around the
+// median: identical values to the sort-based path, without per-sample selection.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -25,6 +28,12 @@ struct HampelParams {
 };
 
 inline constexpr double kMadToSigma = 1.4826;
+
+namespace detail {
+// Whether HampelBank uses its AVX2 kernel (set at start-up from the CPU; tests clear it to check
+// the portable kernel gives the same values).
+extern bool hampel_avx2;
+}  // namespace detail
 
 // Median of a non-empty span (mean of the two middle values for even sizes). Reorders `scratch`.
 double median_inplace(std::span<double> scratch);
@@ -50,12 +59,15 @@ class HampelBank {
 
  private:
   void emit(std::size_t center, std::size_t lo, std::size_t hi, std::span<float> out);
-  std::span<const float> row(std::size_t t) const { return {ring_.data() + (t % depth_) * channels_, channels_}; }
+  void emit_h3(std::size_t center, std::span<float> out);
+  std::span<const float> row(std::size_t t) const { return {ring_.data() + (t % depth_) * stride_, channels_}; }
 
   std::size_t channels_;
+  std::size_t stride_;         // channels_ rounded up to the vector width (padding stays 0)
   HampelParams p_;
   std::size_t depth_;          // 2h+1 frames kept
-  std::vector<float> ring_;    // depth_ x channels_
+  std::vector<float> ring_;    // depth_ x stride_
+  std::vector<float> padded_out_;
   std::uint64_t pushed_ = 0;   // frames pushed since reset
   std::uint64_t emitted_ = 0;  // frames emitted since reset
   std::vector<double> window_, deviations_;

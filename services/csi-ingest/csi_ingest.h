@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "formats/esp32_raw_encoder.h"
 #include "ingest/frame_pipeline.h"
 #include "ingest/reject_counter.h"
 #include "ingest/source_filter.h"
@@ -33,6 +34,7 @@ class CsiIngestService {
 
  private:
   void on_datagram(std::span<const std::byte> datagram, const sockaddr_in& sender, bool truncated);
+  void publish_batch();
   void service_streams();
 
   CsiIngestOptions options_;
@@ -44,6 +46,20 @@ class CsiIngestService {
   FramePipeline stream_pipeline_;  // stream sources: wait for the bus (files lose nothing)
   std::vector<std::unique_ptr<StreamInput>> streams_;
   metrics::Counter& datagrams_;
+  Esp32RawEncoder esp32_encoder_;  // raw ESP32 frames: straight to wire bytes (the hot path)
+  std::string origin_;             // sender address bytes of the current datagram
+  // Raw frames of the current recvmmsg batch, encoded and waiting to be sent in one burst: the
+  // bus I/O thread then wakes once per burst instead of once per few frames.
+  struct Encoded {
+    FramePipeline::Ticket ticket;
+    std::string topic;
+    std::size_t offset = 0;
+    std::size_t size = 0;
+  };
+  std::vector<Encoded> batch_;    // the first batch_count_ entries are live (strings are reused)
+  std::size_t batch_count_ = 0;
+  std::vector<std::byte> batch_bytes_;
+  std::size_t batch_used_ = 0;
 };
 
 }  // namespace wdp::ingest

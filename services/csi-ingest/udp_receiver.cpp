@@ -8,6 +8,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "wdp/bus/clock.h"
+
 namespace wdp::ingest {
 
 UdpReceiver::UdpReceiver(UdpReceiverOptions o) : options_(std::move(o)) {
@@ -46,7 +48,7 @@ UdpReceiver::~UdpReceiver() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-std::size_t UdpReceiver::receive_batch(const Handler& handler) {
+std::size_t UdpReceiver::receive_batch(const Handler& handler, const BatchDone& batch_done) {
   const std::size_t n = options_.batch;
   for (std::size_t i = 0; i < n; ++i) {
     iovecs_[i] = {buffers_.data() + i * options_.max_datagram, options_.max_datagram};
@@ -58,21 +60,25 @@ std::size_t UdpReceiver::receive_batch(const Handler& handler) {
   }
   const int got = ::recvmmsg(fd_, headers_.data(), static_cast<unsigned>(n), MSG_DONTWAIT, nullptr);
   if (got <= 0) return 0;
+  batch_wall_ns_ = bus::wall_ns();
+  batch_mono_ns_ = bus::mono_ns();
   for (int i = 0; i < got; ++i) {
     const bool truncated = headers_[i].msg_hdr.msg_flags & MSG_TRUNC;
     handler({buffers_.data() + i * options_.max_datagram, headers_[i].msg_len}, senders_[i], truncated);
   }
+  if (batch_done) batch_done();
   return static_cast<std::size_t>(got);
 }
 
-std::size_t UdpReceiver::poll(std::chrono::milliseconds timeout, const Handler& handler, std::size_t max_calls) {
-  std::size_t total = receive_batch(handler);
+std::size_t UdpReceiver::poll(std::chrono::milliseconds timeout, const Handler& handler, std::size_t max_calls,
+                              const BatchDone& batch_done) {
+  std::size_t total = receive_batch(handler, batch_done);
   if (total == 0) {
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) return 0;
   }
   for (std::size_t calls = 0; calls < max_calls; ++calls) {
-    const std::size_t got = receive_batch(handler);
+    const std::size_t got = receive_batch(handler, batch_done);
     total += got;
     if (got < options_.batch) break;
   }

@@ -68,5 +68,29 @@ TEST(FramePipeline, RateLimitAndFullQueueAreCounted) {
   EXPECT_EQ(metric(reg, "wdp_csi_ingest_publish_drops_total"), 1);
 }
 
+// The two-step form the UDP batch uses: same topic, gap-free ingest_sequence and counters.
+TEST(FramePipeline, AdmitThenFinishKeepsTheSameBookkeeping) {
+  metrics::Registry reg;
+  RejectCounter rejects(reg);
+  FramePipeline p({.rate_limit_per_node = 10, .rate_limit_burst = 2}, reg, rejects,
+                  [](const std::string&, const v1::CsiFrame&) { return true; });
+  const std::string node = "esp32-4";
+  const std::string origin("\x0a\x00\x00\x05", 4);
+  auto a = p.admit({node, v1::SOURCE_FORMAT_ESP32_UDP, true, 7}, "esp32-udp", origin, 0);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(p.topic(), "csi.raw.esp32-4");
+  auto b = p.admit({node, v1::SOURCE_FORMAT_ESP32_UDP, true, 9}, "esp32-udp", origin, 0);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(a->ingest_sequence, 0u);
+  EXPECT_EQ(b->ingest_sequence, 1u);
+  EXPECT_FALSE(p.admit({node, v1::SOURCE_FORMAT_ESP32_UDP, true, 10}, "esp32-udp", origin, 0));  // burst of 2 spent
+  EXPECT_TRUE(p.finish(*a, true));
+  EXPECT_FALSE(p.finish(*b, false));
+  EXPECT_EQ(metric(reg, "wdp_csi_ingest_node_frames_total{node=\"esp32-4\"}"), 1);
+  EXPECT_EQ(metric(reg, "wdp_csi_ingest_publish_drops_total"), 1);
+  EXPECT_EQ(metric(reg, "wdp_csi_ingest_node_sensor_skipped_total{node=\"esp32-4\"}"), 1);  // 8: rate limiter gap
+  EXPECT_EQ(metric(reg, "wdp_csi_ingest_rejects_total{source=\"esp32-udp\",reason=\"rate_limited\"}"), 1);
+}
+
 }  // namespace
 }  // namespace wdp::ingest

@@ -95,6 +95,14 @@ test('zoneOutline: rectangle corners, circle points on the radius, polygon verti
   assert.deepEqual(zoneOutline({}), []);
 });
 
+test('pose projection: body frame as a fixed frontal view (u = -y, v = -z)', () => {
+  const kp = (x, y, z) => ({ x, y, z, confidence: 0.5 });
+  // Nose 1.6 m up, left hip 0.1 m to the person's left at 0.9 m: drawn left hip at u = -0.1.
+  const body = project('COORDINATE_FRAME_BODY_METERS', [{ keypoints: [kp(0.05, 0, 1.6), kp(0, 0.1, 0.9)] }]);
+  assert.deepEqual(body.box, [-1, -2, 1, 0]);
+  assert.deepEqual(body.pts[0].map((p) => [p.u, p.v, p.c]), [[-0, -1.6, 0.5], [-0.1, -0.9, 0.5]]);
+});
+
 test('pose projection: image frames as given, room frames as a front view with z up', () => {
   const kp = (x, y, z) => ({ x, y, z, confidence: 1 });
   const img = project('COORDINATE_FRAME_IMAGE_NORMALIZED', [{ keypoints: [kp(0.25, 0.75, 0)] }]);

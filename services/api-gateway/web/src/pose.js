@@ -1,6 +1,8 @@
 // 2-D skeleton of the latest PoseFrame (COCO-17). Image-normalised frames are drawn as given;
 // room-frame (metres) keypoints are drawn as a front view: vertical = z, horizontal = whichever
-// floor axis the body spreads along most. Until a frame arrives the panel says "no pose model".
+// floor axis the body spreads along most. Body-frame keypoints (metres, origin under the mid-hip,
+// x forward, y left, z up) are drawn as the frontal view u = -y, v = z in a fixed box, so the
+// skeleton keeps its scale. Until a frame arrives the panel says "no pose model".
 import { fmt, num } from './proto.js';
 
 const EDGES = [[0, 1], [0, 2], [1, 3], [2, 4], [5, 6], [5, 7], [7, 9], [6, 8], [8, 10], [5, 11], [6, 12],
@@ -11,6 +13,9 @@ export function project(frame, persons) {
   const pts = persons.map((p) => (p.keypoints || []).map((k) => ({
     x: num(k.x), y: num(k.y), z: num(k.z), c: num(k.confidence),
   })));
+  if (frame === 'COORDINATE_FRAME_BODY_METERS') {
+    return { pts: pts.map((ps) => ps.map((k) => ({ u: -k.y, v: -k.z, c: k.c }))), box: [-1, -2, 1, 0] };
+  }
   if (frame !== 'COORDINATE_FRAME_ROOM_METERS') return { pts: pts.map((ps) => ps.map((k) => ({ u: k.x, v: k.y, c: k.c }))), box: [0, 0, 1, 1] };
   const all = pts.flat();
   const spread = (key) => Math.max(...all.map((k) => k[key])) - Math.min(...all.map((k) => k[key]));

@@ -131,11 +131,21 @@ async function main() {
     checks.ok(hr.differ > 500, 'the heart-rate chart renders (no valid heart rate from signal-processor in this run)', JSON.stringify(hr));
   }
 
+  if (stack.poseModel) {
+    // pose-inference runs the shipped model, as under `./wdp up`: skeletons must arrive and move.
+    const got = await waitFor(async () => (await snapshot(page)).poseFrames >= 5, 30000);
+    const first = await canvasHash(page, '#pose');
+    const moved = got && await waitFor(async () => (await canvasHash(page, '#pose')) !== first, 10000);
+    const c2 = await snapshot(page);
+    metrics.pose_frames = c2.poseFrames;
+    checks.ok(got && !c2.poseOverlay, 'pose frames from the shipped model reach the page', `${c2.poseFrames} frames`);
+    checks.ok(moved, 'the skeleton is redrawn as new poses arrive');
+  }
   const c = await snapshot(page);
   const pose = await canvasPixels(page, '#pose');
   if (c.messages.pose > 0 || c.poseFrames > 0) {
     checks.ok(!c.poseOverlay && pose.differ > 0, 'pose frames are drawn', `${c.poseFrames} frames, ${pose.differ} painted pixels`);
-  } else {
+  } else if (!stack.poseModel) {
     checks.ok(c.poseOverlay && c.poseOverlayText === 'no pose model', 'without pose frames the panel says "no pose model"');
   }
   const survivors = await (await fetch(`${base}/api/v1/mat/survivors`, { headers: { Authorization: `Bearer ${stack.key}` } })).json();

@@ -7,6 +7,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// The model `./wdp up` gives pose-inference: the one shipped in the repository.
+export const DEFAULT_POSE_MODEL = fileURLToPath(new URL('../../models/pose-default.onnx', import.meta.url));
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -28,7 +32,12 @@ async function httpStatus(url, headers = {}) {
 }
 
 export class Stack {
-  constructor(buildDir) {
+  // options: scene (csi-sim scene, default 'default'), poseModel (ONNX file; null = none), extraArgs
+  // ({service: [flags]} added to a service's command line).
+  constructor(buildDir, { scene = 'default', poseModel = DEFAULT_POSE_MODEL, extraArgs = {} } = {}) {
+    this.scene = scene;
+    this.poseModel = poseModel;
+    this.extraArgs = extraArgs;
     this.bin = path.join(buildDir, 'bin');
     this.webDir = path.join(buildDir, 'web');
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wdp-browser-'));
@@ -62,8 +71,12 @@ export class Stack {
       '--backend', `@tcp://127.0.0.1:${back}`]);
     this.run('api-gateway', [...await common('api-gateway'), '--http-address', '127.0.0.1', '--http-port', String(http),
       '--grpc-address', '127.0.0.1', '--grpc-port', String(grpc), ...this.gatewayExtraArgs()]);
-    for (const name of ['signal-processor', 'pose-inference', 'mat-detector']) this.run(name, await common(name));
-    this.run('csi-sim', [...await common('csi-sim'), '--scene', 'default', '--output', 'bus',
+    const extra = (name) => this.extraArgs[name] || [];
+    this.run('signal-processor', [...await common('signal-processor'), ...extra('signal-processor')]);
+    this.run('pose-inference', [...await common('pose-inference'),
+      ...(this.poseModel ? ['--model', this.poseModel] : []), ...extra('pose-inference')]);
+    this.run('mat-detector', [...await common('mat-detector'), ...extra('mat-detector')]);
+    this.run('csi-sim', [...await common('csi-sim'), '--scene', this.scene, '--output', 'bus', ...extra('csi-sim'),
       '--truth-file', path.join(this.dir, 'sim-truth.jsonl')]);
     await this.waitHealthy(15000);
     this.key = await this.readKey(10000);

@@ -90,18 +90,35 @@ Scene multi_scene(std::uint64_t seed) {
   return s;
 }
 
+// Four ESP32 nodes on 2.5 m poles around the pile, every node receiving from every other one
+// (12 links, link id = the transmitting node's number), so WiFi-Mat can combine links and
+// localise with more than three of them.
+std::vector<SensorNode> pole_mesh(const std::vector<Vec3>& poles) {
+  std::vector<SensorNode> nodes;
+  for (std::size_t i = 0; i < poles.size(); ++i) {
+    SensorNode n;
+    n.esp_node_id = static_cast<std::uint8_t>(i + 1);
+    n.id = "esp32-" + std::to_string(i + 1);
+    for (std::size_t j = 0; j < poles.size(); ++j) {
+      if (j != i) n.links.push_back({static_cast<std::uint32_t>(j + 1), poles[j], poles[i], {0, 0, 1}});
+    }
+    nodes.push_back(std::move(n));
+  }
+  return nodes;
+}
+
 Scene rubble_scene(std::uint64_t seed) {
   Scene s;
   s.name = "rubble";
   s.room = {.width_m = 8.0, .depth_m = 8.0, .height_m = 10.0, .walls = false};
-  // A 2 m high pile of mixed debris over a 4 m × 4 m footprint; nodes on poles around it.
-  s.rubble.push_back({{{2.0, 2.0, 0.0}, {6.0, 6.0, 2.0}}, 8.0});
-  s.nodes = three_nodes({1.0, 1.0, 2.5}, {{7.0, 1.5, 2.5}, {7.0, 7.0, 2.5}, {1.0, 7.0, 2.5}});
+  // A 2 m high pile of light debris (2 dB/m: wood and light concrete) over a 4 m × 4 m footprint.
+  s.rubble.push_back({{{2.0, 2.0, 0.0}, {6.0, 6.0, 2.0}}, 2.0});
+  s.nodes = pole_mesh({{1.0, 1.0, 2.5}, {7.0, 1.5, 2.5}, {7.0, 7.0, 2.5}, {1.0, 7.0, 2.5}});
   s.furniture = furniture({.width_m = 8, .depth_m = 8, .height_m = 2}, seed, 12);  // debris chunks
   for (auto& f : s.furniture) f.reflectivity *= 0.5;
   SurvivorSpec v;
   v.id = "survivor-1";
-  v.position = {3.5, 4.0, 0.6};
+  v.position = {3.0, 3.6, 0.6};
   v.heading_rad = 0.3;
   // Depth of the chest wall below the pile's surface (z = 2 m).
   v.depth_m = s.rubble[0].box.max.z - chest_of(place_pose(lying_pose(v.height_m), v.heading_rad, v.position), v.body).position.z;

@@ -81,7 +81,8 @@ double rubble_loss_db(const std::vector<RubbleVolume>& rubble, std::span<const V
 
 // default: one person walks in, stands, sits and breathes; three ESP32 nodes around one AP.
 // empty: the same room and nodes, nobody. multi: two people entering, gesturing, leaving, one
-// falls. rubble: collapsed-structure pile with one buried breathing survivor, three nodes.
+// falls. rubble: collapsed-structure pile (2 dB/m) with one buried breathing survivor, four nodes
+// on poles in a full mesh (12 links; bus output only: ESP32 UDP frames carry no link id).
 Scene make_scene(std::string_view name, std::uint64_t seed);
 std::vector<std::string> scene_names();
 // JSON scene description (see README.md); throws std::runtime_error with the reason.

@@ -13,6 +13,7 @@
 
 #include "csi_preprocessor.h"
 #include "link_pipeline.h"
+#include "shape_frames.h"
 #include "wdp/dsp/hampel.h"
 #include "wdp/dsp/motion_detector.h"
 
@@ -20,73 +21,9 @@ namespace {
 
 using namespace wdp;
 
-struct Shape {
-  std::uint32_t rx;
-  int lo, hi;          // index range of the buffer
-  bool esp_order;      // 0..31, −32..−1 buffer order (ESP32) instead of ascending
-  v1::SampleType type;
-};
+using signal::testing::kShapes;
 
-// A frame of the given shape with a realistic channel, noise and per-frame CFO/STO.
-v1::CsiFrame make_frame(const Shape& s, double t, std::mt19937& rng) {
-  std::normal_distribution<double> n01(0, 1);
-  std::uniform_real_distribution<double> u(-3.14, 3.14);
-  v1::CsiFrame f;
-  f.set_node_id("bench");
-  f.set_n_rx(s.rx);
-  f.set_n_tx(1);
-  f.set_sample_type(s.type);
-  f.set_sensor_time_ns(static_cast<std::int64_t>(t * 1e9));
-  std::vector<int> idx;
-  if (s.esp_order) {
-    for (int j = 0; j < 64; ++j) idx.push_back(j < 32 ? j : j - 64);
-  } else {
-    for (int m = s.lo; m <= s.hi; ++m) idx.push_back(m);
-  }
-  std::string flags;
-  const int edge = std::max(-s.lo, s.hi) - (s.hi > 32 ? 6 : 4);
-  for (int m : idx) {
-    f.add_subcarrier_index(m);
-    flags.push_back(m == 0 || std::abs(m) > edge ? char(v1::BIN_FLAG_NULL) : char(0));
-  }
-  const double cfo = u(rng), sto = 0.05 * n01(rng);
-  std::string samples;
-  for (std::uint32_t r = 0; r < s.rx; ++r) {
-    for (std::size_t b = 0; b < idx.size(); ++b) {
-      const int m = idx[b];
-      const double scale = s.type == v1::SAMPLE_TYPE_INT8 ? 30 : 300;
-      const auto h = std::polar(scale * (1 + 0.3 * std::sin(0.2 * m + t)), 0.4 * m + cfo + sto * m + 0.5 * r) +
-                     std::complex<double>(n01(rng), n01(rng)) * (scale * 0.02);
-      if (s.type == v1::SAMPLE_TYPE_INT8) {
-        samples.push_back(static_cast<char>(std::clamp<long>(std::lround(h.real()), -128, 127)));
-        samples.push_back(static_cast<char>(std::clamp<long>(std::lround(h.imag()), -128, 127)));
-      } else {
-        const std::int16_t re = static_cast<std::int16_t>(std::lround(h.real())), im = static_cast<std::int16_t>(std::lround(h.imag()));
-        samples.append(reinterpret_cast<const char*>(&re), 2);
-        samples.append(reinterpret_cast<const char*>(&im), 2);
-      }
-    }
-  }
-  f.set_n_bins(static_cast<std::uint32_t>(idx.size()));
-  f.set_bin_flags(flags);
-  f.set_samples(samples);
-  return f;
-}
-
-const Shape kShapes[] = {
-    {1, -32, 31, true, v1::SAMPLE_TYPE_INT8},     // 1×64
-    {4, -32, 31, true, v1::SAMPLE_TYPE_INT8},     // 4×64
-    {3, -28, 28, false, v1::SAMPLE_TYPE_INT16_LE},  // 3×56 (+DC)
-    {3, -58, 58, false, v1::SAMPLE_TYPE_INT16_LE},  // 3×114 (+DC, ±1)
-};
-const char* kNames[] = {"1x64", "4x64", "3x56", "3x114"};
-
-std::vector<v1::CsiFrame> frames_for(const Shape& s, std::size_t n) {
-  std::mt19937 rng(1);
-  std::vector<v1::CsiFrame> v;
-  for (std::size_t i = 0; i < n; ++i) v.push_back(make_frame(s, 0.02 * double(i), rng));
-  return v;
-}
+std::vector<v1::CsiFrame> frames_for(const signal::testing::Shape& s, std::size_t n) { return signal::testing::shape_frames(s, n); }
 
 void BM_Preprocess(benchmark::State& state) {
   const auto frames = frames_for(kShapes[state.range(0)], 256);
@@ -97,7 +34,7 @@ void BM_Preprocess(benchmark::State& state) {
     auto why = pre.process(frames[i++ % frames.size()], out);
     benchmark::DoNotOptimize(why);
   }
-  state.SetLabel(kNames[state.range(0)]);
+  state.SetLabel(kShapes[state.range(0)].name);
 }
 
 void BM_HampelUpdate56(benchmark::State& state) {
@@ -141,7 +78,7 @@ void BM_Chain(benchmark::State& state) {
     auto why = pipeline.push(f, t);
     benchmark::DoNotOptimize(why);
   }
-  state.SetLabel(std::string(kNames[state.range(0)]) + (params.vitals ? " +vitals" : ""));
+  state.SetLabel(std::string(kShapes[state.range(0)].name) + (params.vitals ? " +vitals" : ""));
   state.counters["reference_us"] = 1657;  // Python v1, 4×64
 }
 

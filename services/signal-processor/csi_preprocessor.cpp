@@ -103,6 +103,47 @@ void decode(const char* data, std::size_t n_bins, std::size_t streams, std::span
   }
 }
 
+// √p for every power of an int8 pair (p ≤ 2·128²).
+const double* int8_sqrt_table() {
+  static const std::vector<double> table = [] {
+    std::vector<double> t(2 * 128 * 128 + 1);
+    for (std::size_t p = 0; p < t.size(); ++p) t[p] = std::sqrt(double(p));
+    return t;
+  }();
+  return table.data();
+}
+
+// int8 samples with scale 1: decodes like decode<int8_t> and adds each stream's |H| to amp
+// (stream order, as the generic path); re/im are written for the first `keep` streams only (the
+// phase reads no others). Returns the total power Σ re² + im² (exact in integers).
+std::int64_t amplitude_int8(const char* data, std::size_t n_bins, std::size_t streams, std::span<const std::uint32_t> bins,
+                            std::size_t keep, double* re, double* im, double* amp) {
+  const double* root = int8_sqrt_table();
+  const std::size_t n = bins.size();
+  std::int64_t energy = 0;
+  for (std::size_t s = 0; s < streams; ++s) {
+    const auto* base = reinterpret_cast<const std::int8_t*>(data) + 2 * s * n_bins;
+    if (s < keep) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const int a = base[2 * bins[i]], b = base[2 * bins[i] + 1];
+        re[s * n + i] = double(a);
+        im[s * n + i] = double(b);
+        const int p = a * a + b * b;
+        energy += p;
+        amp[i] += root[p];
+      }
+    } else {  // only the amplitude needs this stream
+      for (std::size_t i = 0; i < n; ++i) {
+        const int a = base[2 * bins[i]], b = base[2 * bins[i] + 1];
+        const int p = a * a + b * b;
+        energy += p;
+        amp[i] += root[p];
+      }
+    }
+  }
+  return energy;
+}
+
 }  // namespace
 
 std::string CsiPreprocessor::process(const v1::CsiFrame& f, CanonicalFrame& out) {
@@ -123,27 +164,35 @@ std::string CsiPreprocessor::process(const v1::CsiFrame& f, CanonicalFrame& out)
   im_.resize(streams * n);
   const double scale = f.scale() == 0.0 ? 1.0 : f.scale();
   const char* data = f.samples().data();
-  switch (f.sample_type()) {
-    case v1::SAMPLE_TYPE_INT8: decode<std::int8_t>(data, view->n_bins(), streams, layout->bins, scale, re_.data(), im_.data()); break;
-    case v1::SAMPLE_TYPE_INT16_LE: decode<std::int16_t>(data, view->n_bins(), streams, layout->bins, scale, re_.data(), im_.data()); break;
-    case v1::SAMPLE_TYPE_FLOAT32_LE: decode<float>(data, view->n_bins(), streams, layout->bins, scale, re_.data(), im_.data()); break;
-    default: decode<double>(data, view->n_bins(), streams, layout->bins, scale, re_.data(), im_.data()); break;
-  }
-  // Amplitude averaged over streams; sqrt(re² + im²) rather than hypot (no overflow concern at
-  // CSI magnitudes; a non-finite or overflowing value makes the energy non-finite and is rejected).
   amp_.assign(n, 0.0);
   double energy = 0;
-  power_.resize(n);
-  Eigen::Map<Eigen::ArrayXd> amp(amp_.data(), Eigen::Index(n)), power(power_.data(), Eigen::Index(n));
-  for (std::size_t s = 0; s < streams; ++s) {  // Eigen: SIMD sqrt and a tree sum
-    const Eigen::Map<const Eigen::ArrayXd> r(re_.data() + s * n, Eigen::Index(n)), q(im_.data() + s * n, Eigen::Index(n));
-    power = r.square() + q.square();
-    energy += power.sum();
-    amp += power.sqrt();
+  if (f.sample_type() == v1::SAMPLE_TYPE_INT8 && scale == 1.0) {
+    // ESP32 buffers: integer power, its square root from a table (exact: filled with std::sqrt),
+    // which spares the per-sample sqrt that otherwise bounds this step.
+    // The phase reads stream 0 and, with two receive chains, stream n_tx (rx 1, tx 0).
+    const std::size_t keep = view->n_rx() >= 2 ? view->n_tx() + 1 : 1;
+    energy = double(amplitude_int8(data, view->n_bins(), streams, layout->bins, keep, re_.data(), im_.data(), amp_.data()));
+  } else {
+    switch (f.sample_type()) {
+      case v1::SAMPLE_TYPE_INT8: decode<std::int8_t>(data, view->n_bins(), streams, layout->bins, scale, re_.data(), im_.data()); break;
+      case v1::SAMPLE_TYPE_INT16_LE: decode<std::int16_t>(data, view->n_bins(), streams, layout->bins, scale, re_.data(), im_.data()); break;
+      case v1::SAMPLE_TYPE_FLOAT32_LE: decode<float>(data, view->n_bins(), streams, layout->bins, scale, re_.data(), im_.data()); break;
+      default: decode<double>(data, view->n_bins(), streams, layout->bins, scale, re_.data(), im_.data()); break;
+    }
+    // Amplitude summed over streams; sqrt(re² + im²) rather than hypot (no overflow concern at
+    // CSI magnitudes; a non-finite or overflowing value makes the energy non-finite and is rejected).
+    power_.resize(n);
+    Eigen::Map<Eigen::ArrayXd> amp(amp_.data(), Eigen::Index(n)), power(power_.data(), Eigen::Index(n));
+    for (std::size_t s = 0; s < streams; ++s) {  // Eigen: SIMD sqrt and a tree sum
+      const Eigen::Map<const Eigen::ArrayXd> r(re_.data() + s * n, Eigen::Index(n)), q(im_.data() + s * n, Eigen::Index(n));
+      power = r.square() + q.square();
+      energy += power.sum();
+      amp += power.sqrt();
+    }
   }
   if (!std::isfinite(energy)) return "non_finite";
   if (energy <= 0) return "all_zero";
-  amp *= 1.0 / double(streams);
+  Eigen::Map<Eigen::ArrayXd>(amp_.data(), Eigen::Index(n)) *= 1.0 / double(streams);  // mean over streams
   layout->mapper->map(amp_, out.amplitude);
 
   out.gain_compensated = f.scale() != 0.0 && f.scale() != 1.0;
@@ -157,13 +206,17 @@ std::string CsiPreprocessor::process(const v1::CsiFrame& f, CanonicalFrame& out)
     // CSI ratio of the first two receive chains (first transmit stream): common offsets cancel.
     // H0·conj(H1) = (a + jb)(c − jd) = (ac + bd) + j(bc − ad).
     const std::size_t s1 = view->n_tx() * n;  // rx 1, tx 0
+    ratio_re_.resize(n);
+    ratio_im_.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
       const double a = re_[i], b = im_[i], c = re_[s1 + i], d = im_[s1 + i];
-      phase_[i] = dsp::fast_atan2(b * c - a * d, a * c + b * d);
+      ratio_im_[i] = b * c - a * d;
+      ratio_re_[i] = a * c + b * d;
     }
+    dsp::fast_atan2(ratio_im_, ratio_re_, phase_);
     dsp::unwrap(phase_);
   } else {
-    for (std::size_t i = 0; i < n; ++i) phase_[i] = dsp::fast_atan2(im_[i], re_[i]);
+    dsp::fast_atan2(std::span<const double>(im_).first(n), std::span<const double>(re_).first(n), phase_);
     dsp::unwrap(phase_);
     dsp::detrend(phase_, layout->index);
   }

@@ -46,7 +46,7 @@ class CsiPreprocessor {
   std::map<std::string, Layout> layouts_;  // key: indices + flags bytes
   std::string last_key_;                    // frames of one link usually repeat one layout
   const Layout* last_layout_ = nullptr;
-  std::vector<double> amp_, phase_, re_, im_, power_;  // scratch, reused per frame
+  std::vector<double> amp_, phase_, re_, im_, power_, ratio_re_, ratio_im_;  // scratch, reused per frame
 };
 
 }  // namespace wdp::signal

@@ -109,9 +109,10 @@ TEST(HampelBank, EqualsBatchFilterPerChannel) {
 // quantized data (many ties, MAD = 0), sigma floors, spikes, negative values, and channel counts
 // that are not a multiple of the vector width; outlier counts must agree too.
 TEST(HampelBank, VectorPathIsBitExact) {
-  const bool had_avx2 = detail::hampel_avx2;
-  for (bool avx2 : {false, had_avx2}) {
-  detail::hampel_avx2 = avx2;
+  const bool had_avx2 = detail::hampel_avx2, had_avx512 = detail::hampel_avx512;
+  for (int kernel : {0, 1, 2}) {  // portable, AVX2, AVX-512 (where the CPU has them)
+  detail::hampel_avx2 = kernel == 1 && had_avx2;
+  detail::hampel_avx512 = kernel == 2 && had_avx512;
   std::mt19937 rng(11);
   std::normal_distribution<double> noise(0, 1);
   const HampelParams params[] = {{}, {.min_relative_sigma = 0.02}, {.min_sigma = 0.05}, {.threshold = 5.0}};
@@ -153,6 +154,7 @@ TEST(HampelBank, VectorPathIsBitExact) {
   }
   }
   detail::hampel_avx2 = had_avx2;
+  detail::hampel_avx512 = had_avx512;
 }
 
 }  // namespace

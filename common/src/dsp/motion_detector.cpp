@@ -4,6 +4,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "wdp/dsp/select.h"
+
 namespace wdp::dsp {
 namespace {
 
@@ -11,12 +13,8 @@ std::size_t stats_window(const MotionParams& p, double rate) {
   return std::max<std::size_t>(2, static_cast<std::size_t>(std::lround(p.window_s * rate)));
 }
 
-// Median that reorders its argument (callers pass scratch copies).
-double median_inplace(std::vector<double>& v) {
-  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-  std::nth_element(v.begin(), mid, v.end());
-  return *mid;
-}
+// Median (upper middle for even sizes) that reorders its argument (callers pass scratch copies).
+double median_inplace(std::vector<double>& v) { return select_nth(v, v.size() / 2); }
 
 }  // namespace
 

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <random>
 
+#include "wdp/dsp/select.h"
+
 namespace wdp::dsp {
 namespace {
 
@@ -65,6 +67,34 @@ TEST(MotionDetector, StartingInMotionUsesTheDefaultFloorAndNeverLearnsMotion) {
   }
   EXPECT_GT(moving, frames * 95 / 100);
   EXPECT_LE(d.state().baseline, MotionParams{}.initial_baseline);
+}
+
+// The detector's median: select_nth must give exactly what std::nth_element gives, for every k,
+// on random values, heavy ties (quantised), all-equal arrays and the hand-checked small case.
+TEST(MotionMedian, SelectNthEqualsNthElement) {
+  std::vector<double> small = {5, 1, 4, 1, 3, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3};
+  EXPECT_EQ(select_nth(small, 8), 5.0);  // sorted: 1 1 2 3 3 3 4 5 [5] 5 6 7 8 9 9 9
+  std::mt19937 rng(17);
+  std::normal_distribution<double> n01(0, 1);
+  std::uniform_int_distribution<int> few(0, 3);
+  for (std::size_t n : {1u, 2u, 13u, 14u, 56u, 57u, 60u, 200u}) {
+    for (int kind = 0; kind < 3; ++kind) {
+      for (int rep = 0; rep < 20; ++rep) {
+        std::vector<double> v(n);
+        for (auto& x : v) x = kind == 0 ? n01(rng) * n01(rng) : kind == 1 ? double(few(rng)) : 2.5;
+        for (std::size_t k = 0; k < n; ++k) {
+          auto a = v, b = v;
+          std::nth_element(b.begin(), b.begin() + std::ptrdiff_t(k), b.end());
+          ASSERT_EQ(select_nth(a, k), b[k]) << "n=" << n << " k=" << k << " kind=" << kind;
+          std::sort(a.begin(), a.end());
+          std::sort(v.begin(), v.end());
+          ASSERT_EQ(a, v);  // a permutation of the input
+        }
+      }
+    }
+  }
+  std::vector<double> one = {1.0};
+  EXPECT_THROW(select_nth(one, 1), std::invalid_argument);
 }
 
 }  // namespace

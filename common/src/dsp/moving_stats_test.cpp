@@ -25,7 +25,9 @@ TEST(MovingStats, MatchesDirectComputationOverTheWindow) {
       for (std::size_t i = seen.size() - n; i < seen.size(); ++i) v += (seen[i][c] - mean) * (seen[i][c] - mean);
       v /= double(n);
       ASSERT_NEAR(m.mean(c), mean, 1e-9 * std::max(1.0, std::abs(mean)));
-      if (n >= 2) ASSERT_NEAR(m.variance(c), v, 1e-6 * std::max(1.0, v) + 1e-6) << t << " " << c;
+      if (n >= 2) {
+        ASSERT_NEAR(m.variance(c), v, 1e-6 * std::max(1.0, v) + 1e-6) << t << " " << c;
+      }
     }
   }
   std::vector<double> h;

@@ -6,6 +6,10 @@
 #include <stdexcept>
 #include <string>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 namespace wdp::dsp {
 
 const std::vector<int>& canonical_indices() {
@@ -111,7 +115,14 @@ void UniformResampler::push(double t, std::span<const double> v) {
     std::fill(sum_.begin(), sum_.end(), 0.0);
     count_ = 0;
   }
-  for (std::size_t c = 0; c < channels_; ++c) sum_[c] += v[c];
+  std::size_t c = 0;
+#ifdef __SSE2__
+  // Two channels per step: at -O2 the compiler does not vectorize this (possible aliasing).
+  for (; c + 2 <= channels_; c += 2) {
+    _mm_storeu_pd(sum_.data() + c, _mm_add_pd(_mm_loadu_pd(sum_.data() + c), _mm_loadu_pd(v.data() + c)));
+  }
+#endif
+  for (; c < channels_; ++c) sum_[c] += v[c];
   ++count_;
   std::copy(v.begin(), v.end(), last_.begin());
   last_t_ = t;

@@ -33,6 +33,7 @@ namespace detail {
 // Whether HampelBank uses its AVX2 kernel (set at start-up from the CPU; tests clear it to check
 // the portable kernel gives the same values).
 extern bool hampel_avx2;
+extern bool hampel_avx512;  // the same with the double-precision half in 512-bit registers (preferred)
 }  // namespace detail
 
 // Median of a non-empty span (mean of the two middle values for even sizes). Reorders `scratch`.

@@ -2,6 +2,7 @@
 // Per-channel moving mean and variance over the last W samples, O(channels) per update. Sums are
 // taken around a per-channel shift (the mean at the last re-accumulation, which happens every W
 // updates), so a large DC level does not cancel the precision of the variance.
+#include <algorithm>
 #include <cstddef>
 #include <span>
 #include <vector>
@@ -16,8 +17,14 @@ class MovingStats {
   bool full() const { return count_ >= window_; }
   std::size_t size() const { return std::min(count_, window_); }
   std::size_t channels() const { return channels_; }
-  double mean(std::size_t c) const;
-  double variance(std::size_t c) const;  // population variance of the samples held
+  // Inline: the motion detector reads both for every channel of every frame.
+  double mean(std::size_t c) const { return size() ? shift_[c] + sum_[c] / double(size()) : 0.0; }
+  double variance(std::size_t c) const {  // population variance of the samples held
+    const std::size_t n = size();
+    if (n < 2) return 0.0;
+    const double m = sum_[c] / double(n);
+    return std::max(0.0, sum2_[c] / double(n) - m * m);
+  }
   // Oldest-first copy of one channel's samples (length size()).
   void history(std::size_t c, std::vector<double>& out) const;
   // Oldest-first copy of the newest min(n, size()) samples of one channel.

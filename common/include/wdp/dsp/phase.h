@@ -46,8 +46,17 @@ inline double fast_atan2(double y, double x) {
   return std::copysign(r, y);
 }
 
-// Wraps into (-π, π].
-double wrap_pi(double x);
+// Element-wise fast_atan2(y[i], x[i]) into out[i], several bins per instruction; the same
+// operations per element, so bit-identical to the scalar form (phase_test checks). Sizes must match.
+void fast_atan2(std::span<const double> y, std::span<const double> x, std::span<double> out);
+
+namespace detail {
+double wrap_pi_far(double x);  // the |x| > π part of wrap_pi
+extern bool fast_atan2_avx2;   // batch form in AVX2 (set from the CPU; tests clear it for SSE2)
+}  // namespace detail
+
+// Wraps into (-π, π]. Inline: per-frame phase steps are nearly always within ±π already.
+inline double wrap_pi(double x) { return x > -kPi && x <= kPi ? x : detail::wrap_pi_far(x); }
 
 // φ_t = φ_{t-1} + wrap(raw_t - raw_{t-1}) per channel: a continuous phase stream over time.
 class TemporalUnwrap {

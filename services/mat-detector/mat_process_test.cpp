@@ -25,15 +25,6 @@ namespace fs = std::filesystem;
 const std::string kBin = WDP_BIN_DIR;
 const std::string kSite = std::string(WDP_SOURCE_DIR) + "/services/mat-detector/sites/rubble-sim.json";
 
-bool wait_http_ok(std::uint16_t port, const std::string& path, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (http_request(port, path).first == 200) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return false;
-}
-
 class MatProcessTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -41,15 +41,6 @@ v1::CsiFrame make_frame(const std::string& node, std::uint64_t seq) {
   return f;
 }
 
-bool wait_http_ok(std::uint16_t port, const std::string& path, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (http_request(port, path).first == 200) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return false;
-}
-
 // A metric's value from /metrics (first series whose line starts with `name`), -1 if absent.
 double metric(std::uint16_t port, const std::string& name) {
   const auto [code, body] = http_request(port, "/metrics");

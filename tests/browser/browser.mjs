@@ -1,5 +1,6 @@
 // Headless Debian chromium driven by playwright-core (never a downloaded browser), plus the page
 // probes the tests share.
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,4 +65,27 @@ export function canvasHash(page, selector) {
     for (let i = 0; i < d.length; i += 7) h = Math.imul(h ^ d[i], 16777619) >>> 0;
     return h;
   }, selector);
+}
+
+// Runs a real-stack test's main() and then, whatever happened: closes the browser, prints the
+// tails of the named services' logs on failure (and keeps the run folder), stops the stack,
+// writes the metrics file, prints the verdict and exits 0 or 1.
+export async function runStackTest({ main, checks, stack, browser, metrics, metricsFile, logsOnFailure, watchdog }) {
+  let error = null;
+  try {
+    await main();
+  } catch (e) {
+    error = e;
+    console.error(`FAIL ${e.stack || e}`);
+  }
+  const b = browser();
+  if (b) await b.close();
+  const failed = Boolean(error) || checks.failed.length > 0;
+  if (failed) for (const n of logsOnFailure) console.error(`--- ${n} log:${stack.logTail(n, 8)}`);
+  await stack.stop({ keepDir: failed });
+  fs.writeFileSync(metricsFile, JSON.stringify(metrics, null, 2) + '\n');
+  console.log(`metrics: ${JSON.stringify(metrics)}`);
+  console.log(failed ? `FAILED: ${[...checks.failed, ...(error ? [String(error.message)] : [])].join('; ')}` : 'ALL PASSED');
+  clearTimeout(watchdog);
+  process.exit(failed ? 1 : 0);
 }

@@ -6,7 +6,7 @@
 //   node dashboard_test.mjs --build-dir DIR --out DIR     (env WDP_BUILD_DIR overrides --build-dir)
 import fs from 'node:fs';
 import path from 'node:path';
-import { Checks, canvasHash, canvasPixels, launch, waitFor } from './browser.mjs';
+import { Checks, runStackTest, canvasHash, canvasPixels, launch, waitFor } from './browser.mjs';
 import { Stack } from './stack.mjs';
 
 const arg = (name, def) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : def; };
@@ -167,19 +167,7 @@ async function main() {
   await bad.screenshot({ path: path.join(OUT, 'dashboard-bad-key.png') });
 }
 
-let error = null;
-try {
-  await main();
-} catch (e) {
-  error = e;
-  console.error(`FAIL ${e.stack || e}`);
-}
-if (browser) await browser.close();
-const failed = Boolean(error) || checks.failed.length > 0;
-if (failed) for (const n of ['api-gateway', 'signal-processor', 'mat-detector']) console.error(`--- ${n} log:${stack.logTail(n, 8)}`);
-await stack.stop({ keepDir: failed });
-fs.writeFileSync(path.join(OUT, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
-console.log(`metrics: ${JSON.stringify(metrics)}`);
-console.log(failed ? `FAILED: ${[...checks.failed, ...(error ? [String(error.message)] : [])].join('; ')}` : 'ALL PASSED');
-clearTimeout(watchdog);
-process.exit(failed ? 1 : 0);
+await runStackTest({
+  main, checks, stack, metrics, watchdog, browser: () => browser,
+  metricsFile: path.join(OUT, 'metrics.json'), logsOnFailure: ['api-gateway', 'signal-processor', 'mat-detector'],
+});

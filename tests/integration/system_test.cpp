@@ -29,15 +29,6 @@ const std::string kBin = WDP_BIN_DIR;
 const std::vector<std::string> kServices = {"csi-ingest", "signal-processor", "pose-inference",
                                             "mat-detector", "api-gateway", "recorder"};
 
-bool wait_http_ok(std::uint16_t port, const std::string& path, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (http_request(port, path).first == 200) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return false;
-}
-
 // Reads the JSON lines bus-tap has written so far.
 std::vector<nlohmann::json> read_tap(const fs::path& file) {
   std::vector<nlohmann::json> out;

@@ -1,6 +1,9 @@
 // In-process tests of publisher, subscriber and forwarder on ephemeral loopback ports.
 #include <gtest/gtest.h>
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <thread>
 
 #include "wdp/bus/forwarder.h"
@@ -113,6 +116,30 @@ TEST(Bus, SubscriberCountsGapsAsLostAndRepeatsAsDuplicates) {
   EXPECT_GE(sub.stats().lost, 900u);
   EXPECT_EQ(sub.stats().duplicates - base_dup, 1u);
   EXPECT_EQ(sub.stats().malformed, 1u);
+}
+
+TEST(Bus, ASignalDuringWaitForSubscriberIsNotAnError) {
+  // SIGTERM may arrive while a service still waits for its first subscriber: the wait must give
+  // up quietly at its deadline instead of throwing (the service would then exit with status 1).
+  struct sigaction sa {};
+  sa.sa_handler = [](int) {};
+  sigemptyset(&sa.sa_mask);  // no SA_RESTART: the poll sees EINTR
+  struct sigaction old {};
+  ASSERT_EQ(sigaction(SIGUSR1, &sa, &old), 0);
+  zmq::context_t ctx;
+  Publisher pub(ctx, {"@tcp://127.0.0.1:*", 10});
+  const pthread_t waiter = pthread_self();
+  std::thread poker([waiter] {
+    for (int i = 0; i < 5; ++i) {
+      std::this_thread::sleep_for(20ms);
+      pthread_kill(waiter, SIGUSR1);
+    }
+  });
+  bool found = true;
+  EXPECT_NO_THROW(found = pub.wait_for_subscriber("nobody", 300ms));
+  poker.join();
+  EXPECT_FALSE(found);
+  sigaction(SIGUSR1, &old, nullptr);
 }
 
 TEST(Bus, FullQueueDropsAndCountsInsteadOfBlocking) {

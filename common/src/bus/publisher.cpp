@@ -99,7 +99,14 @@ bool Publisher::publish_bytes(std::string_view topic, std::span<const std::byte>
 
 void Publisher::drain_subscriptions(std::chrono::milliseconds wait) {
   zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
-  if (zmq::poll(&item, 1, wait) <= 0) return;
+  try {
+    if (zmq::poll(&item, 1, wait) <= 0) return;
+  } catch (const zmq::error_t& e) {
+    // A signal (SIGTERM during a startup wait) interrupts the poll: not an error, the caller's
+    // loop looks again or gives up at its deadline.
+    if (e.num() != EINTR) throw;
+    return;
+  }
   zmq::message_t msg;
   while (socket_.recv(msg, zmq::recv_flags::dontwait)) {
     if (msg.size() == 0) continue;

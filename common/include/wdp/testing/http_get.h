@@ -6,7 +6,9 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
 #include <string>
+#include <thread>
 
 namespace wdp::testing {
 
@@ -28,6 +30,17 @@ inline std::pair<int, std::string> http_request(std::uint16_t port, const std::s
   } catch (const std::exception&) {
     return {0, {}};
   }
+}
+
+// Polls GET `path` until it answers 200 (true) or `timeout` passes (false): a started process is
+// usable once its admin port says so.
+inline bool wait_http_ok(std::uint16_t port, const std::string& path, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (http_request(port, path).first == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
 }
 
 }  // namespace wdp::testing

@@ -22,36 +22,51 @@ ObservabilityTable observability_table(const std::vector<std::complex<double>>& 
   double p = 0;
   for (auto z : ref) p += std::norm(z);
   const double rms = std::sqrt(p / n);
-  // Basis a_k = ref_k, b_k = m_k·ref_k; Gram matrix for the least-squares projection.
-  std::complex<double> gaa = 0, gab = 0, gbb = 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    const auto a = ref[k], b = index[k] * ref[k];
-    gaa += std::conj(a) * a, gab += std::conj(a) * b, gbb += std::conj(b) * b;
+  // The reference carries the linear phase of its own packet (line-of-sight delay plus that
+  // packet's timing offset, which differs from run to run), and LinkStream expresses every later
+  // packet in that frame, so a moving path is seen as e^(j·slope·m)·e^(−j2π f Δτ): the same
+  // linear phase, measured here as LinkStream measures it (angle of neighbours one index apart).
+  std::complex<double> step = 0;
+  double wsum = 0;
+  for (std::size_t k = 0; k + 1 < n; ++k) {
+    if (index[k + 1] - index[k] != 1.0) continue;
+    step += ref[k + 1] * std::conj(ref[k]);
+    wsum += std::norm(ref[k]) * std::norm(ref[k + 1]);
   }
-  const auto det = gaa * gbb - gab * std::conj(gab);
+  const double slope = std::arg(step);
   const std::size_t groups = (n + group_bins - 1) / group_bins;
-  std::vector<std::complex<double>> s(n);
+  std::vector<std::complex<double>> s(n), d(n);
   for (double ex = 0; ex <= max_excess_m + 1e-9; ex += step_m) {
     const double tau = ex / 299'792'458.0;
-    std::complex<double> pa = 0, pb = 0;
-    for (std::size_t k = 0; k < n; ++k) {
-      s[k] = std::polar(1.0, -2 * 3.14159265358979323846 * index[k] * spacing_hz * tau);
-      pa += std::conj(ref[k]) * s[k];
-      pb += std::conj(index[k] * ref[k]) * s[k];
-    }
-    std::complex<double> ca = 0, cb = 0;
-    if (std::abs(det) > 1e-30) {
-      ca = (gbb * pa - gab * pb) / det;
-      cb = (gaa * pb - std::conj(gab) * pa) / det;
-    }
+    for (std::size_t k = 0; k < n; ++k) s[k] = std::polar(1.0, (slope - 2 * 3.14159265358979323846 * spacing_hz * tau) * index[k]);
+    // LinkStream, linearised for a small path δ: its phase-slope estimate moves by
+    // σ = Σ w_k·(φ_{k+1} − φ_k) / Σ w_k (φ_k = Im(δ_k·conj(ref_k))/|ref_k|², w_k = |ref_k|²·|ref_{k+1}|²),
+    // it removes j·σ·m·ref, then the complex gain removes the projection onto ref. That is real-
+    // linear, not complex-linear (a phase slope is removed, an amplitude tilt is not), so what is
+    // left depends on the path's carrier phase against the static channel, which is arbitrary:
+    // the table holds the mean over that phase, (|R(s)|² + |R(j·s)|²)/2.
     double e = 0;
-    for (std::size_t g = 0; g < groups; ++g) {
-      std::complex<double> acc = 0;
-      std::size_t cnt = 0;
-      for (std::size_t k = g * group_bins; k < std::min(n, (g + 1) * group_bins); ++k, ++cnt) {
-        acc += s[k] - ca * ref[k] - cb * index[k] * ref[k];
+    for (const auto rot : {std::complex<double>(1, 0), std::complex<double>(0, 1)}) {
+      for (std::size_t k = 0; k < n; ++k) d[k] = rot * s[k];
+      double sig = 0;
+      for (std::size_t k = 0; k + 1 < n && wsum > 0; ++k) {
+        if (index[k + 1] - index[k] != 1.0) continue;
+        const double a = std::norm(ref[k]), b = std::norm(ref[k + 1]);
+        if (!(a > 0 && b > 0)) continue;
+        sig += a * b * (std::imag(d[k + 1] * std::conj(ref[k + 1])) / b - std::imag(d[k] * std::conj(ref[k])) / a);
       }
-      e += std::norm(acc / static_cast<double>(group_bins));
+      sig = wsum > 0 ? sig / wsum : 0;
+      std::complex<double> num = 0;
+      for (std::size_t k = 0; k < n; ++k) {
+        d[k] -= std::complex<double>(0, sig * index[k]) * ref[k];
+        num += std::conj(ref[k]) * d[k];
+      }
+      const auto c = num / p;
+      for (std::size_t g = 0; g < groups; ++g) {
+        std::complex<double> acc = 0;
+        for (std::size_t k = g * group_bins; k < std::min(n, (g + 1) * group_bins); ++k) acc += d[k] - c * ref[k];
+        e += 0.5 * std::norm(acc / static_cast<double>(group_bins));
+      }
     }
     t.gain.push_back(std::sqrt(e / groups) / rms);
   }

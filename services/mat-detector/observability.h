@@ -2,12 +2,16 @@
 // How much of a moving path survives LinkStream's per-packet normalisation, as a function of the
 // path's excess length over the line of sight.
 //
-// LinkStream removes, per packet, a common complex gain and a linear phase across subcarriers,
-// i.e. the projection of the change onto span{ref_k, m_k·ref_k} (ref = the static channel). A
-// path s_k = e^(−j2π f_k Δτ) that is nearly a multiple of the static channel is invisible; what
-// is left is then averaged over groups of bins like the stream does. The table gives, for
-// Δ = 0, step, 2·step, … metres of excess length, the RMS of what is left over groups divided by
-// the static channel's RMS amplitude, per unit path amplitude.
+// LinkStream removes, per packet, a common complex gain and a linear phase across subcarriers
+// (a phase slope only: an amplitude tilt stays), and expresses every packet in the frame of its
+// reference, whose linear phase is the line-of-sight delay plus the timing offset of whichever
+// packet became the reference (it changes from run to run). A path of excess length Δ is thus
+// seen as e^(j·slope_ref·m)·e^(−j2π f_m Δ/c); the table applies LinkStream's operations,
+// linearised for a small path, to that, averages the result over groups of bins like the stream
+// does, and over the path's (arbitrary) carrier phase. It gives, for Δ = 0, step, 2·step, …
+// metres of excess length, the RMS of what is left over groups divided by the static channel's
+// RMS amplitude, per unit path amplitude (exact for a line-of-sight static channel; with
+// multipath the line-of-sight delay is only estimated from the reference's phase slope).
 #include <complex>
 #include <vector>
 

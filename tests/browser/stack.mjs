@@ -12,12 +12,25 @@ import { fileURLToPath } from 'node:url';
 // The model `./wdp up` gives pose-inference: the one shipped in the repository.
 export const DEFAULT_POSE_MODEL = fileURLToPath(new URL('../../models/pose-default.onnx', import.meta.url));
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
+// A loopback port that was free a moment ago, picked at random below the kernel's ephemeral range
+// (32768+): there, client sockets (the browser's, fetch's) cannot take it before the child binds it.
+const given = new Set();
+function canListen(port) {
+  return new Promise((resolve) => {
     const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
+}
+
+export async function freePort() {
+  for (let tries = 0; tries < 200; tries++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (given.has(port) || !(await canListen(port))) continue;
+    given.add(port);
+    return port;
+  }
+  throw new Error('no free loopback port in 20000-32000');
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

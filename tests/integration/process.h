@@ -67,7 +67,8 @@ class Process {
   pid_t pid_ = -1;
 };
 
-// A TCP port on 127.0.0.1 that was free a moment ago (the kernel picks it).
+// A port on 127.0.0.1 that was free for TCP and UDP a moment ago, below the kernel's ephemeral
+// range so that client sockets cannot take it before the child binds it.
 std::uint16_t free_port();
 
 }  // namespace wdp::testing

@@ -14,6 +14,7 @@
 #include "test_clients.h"
 #include "wdp/bus/clock.h"
 #include "wdp/bus/publisher.h"
+#include "wdp/testing/http_get.h"
 #include "wdp/v1/gateway.grpc.pb.h"
 
 namespace wdp::gateway {
@@ -173,19 +174,23 @@ TEST_F(PersistenceTest, OfflineCreateKeyMakesAnAdminKeyTheServerAccepts) {
 }
 
 TEST_F(PersistenceTest, RecordingsStartAndStopThroughTheRealRecorder) {
+  const auto recorder_admin = free_port();
   Process recorder(kBin + "/recorder",
-                   {"--recordings-dir", (dir_ / "recordings").string(), "--admin-port", std::to_string(free_port()),
+                   {"--recordings-dir", (dir_ / "recordings").string(), "--admin-port", std::to_string(recorder_admin),
                     "--bus-pub", ">tcp://127.0.0.1:" + std::to_string(frontend_), "--bus-sub",
                     ">tcp://127.0.0.1:" + std::to_string(backend_)},
                    "", (dir_ / "recorder.log").string());
   start_gateway();
   const auto key = admin_key();
-  // The recorder subscribes to ctl.recorder shortly after start; retry while it is not there (503).
+  // Ready means its bus sockets are up, so its reply to the command is not lost to a slow join.
+  ASSERT_TRUE(wdp::testing::wait_http_ok(recorder_admin, "/readyz", 10s));
+  // The forwarder may not have passed the recorder's subscription to ctl.recorder on yet: retry
+  // only while nobody listens (503). Any other answer is the recorder's.
   testing::HttpResult r;
   const auto deadline = std::chrono::steady_clock::now() + 15s;
   do {
     r = testing::http(http_, "POST", "/api/v1/recordings/start", key, R"({"name":"walk","labels":{"activity":"walking"}})");
-    if (r.status == 201) break;
+    if (r.status != 503) break;
     std::this_thread::sleep_for(100ms);
   } while (std::chrono::steady_clock::now() < deadline);
   ASSERT_EQ(r.status, 201) << r.body;

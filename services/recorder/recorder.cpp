@@ -71,10 +71,17 @@ void RecorderService::on_command(const v1::RecorderCommand& c) {
     v1::RecordingStatus st;
     st.set_request_id(c.request_id());
     st.set_error("command has neither start nor stop");
-    rt_.publisher().publish(bus::topics::recorder_status, st);
+    reply(st);
     return;
   }
   writer_->submit(std::move(q));
+}
+
+void RecorderService::reply(const v1::RecordingStatus& st) {
+  // A command can arrive before the forwarder has told our publisher who listens for replies (it
+  // joined moments ago); a publisher drops what nobody subscribed to, so wait briefly for that.
+  rt_.publisher().wait_for_subscriber(bus::topics::recorder_status, std::chrono::milliseconds(500));
+  rt_.publisher().publish(bus::topics::recorder_status, st);
 }
 
 void RecorderService::update_state() {
@@ -99,7 +106,7 @@ void RecorderService::run() {
     sub_->poll(std::chrono::milliseconds(50));
     for (auto& st : writer_->take_replies()) {
       rt_.fill_origin(*st.mutable_origin(), {}, bus::wall_ns());
-      rt_.publisher().publish(bus::topics::recorder_status, st);
+      reply(st);
     }
     update_state();
     rt_.tick();

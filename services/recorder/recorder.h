@@ -25,6 +25,8 @@ class RecorderService {
   void on_command(const v1::RecorderCommand& c);
   void route(std::string_view prefix);  // subscribes the record handler to `prefix` once
   void update_state();
+  // Publishes a command's outcome on evt.recorder.
+  void reply(const v1::RecordingStatus& st);
 
   RecorderOptions options_;
   runtime::ServiceRuntime& rt_;

@@ -10,6 +10,9 @@ import json
 import os
 import sys
 
+# Provenance names the dataset relative to the repository, never by a machine's absolute path.
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from wdp_pose import proof  # noqa: E402
@@ -45,7 +48,7 @@ def main(argv=None):
     weights = proof.state_hash(model)
     version = a.version or f"sim-tcn-{datetime.date.today().isoformat()}-{weights[:8]}"
     proof_hash, proof_losses = proof.run()
-    extra = {"training": {"data": os.path.abspath(a.data), "dataset_meta": ds.meta.get("plan"),
+    extra = {"training": {"data": os.path.relpath(os.path.abspath(a.data), REPO_ROOT), "dataset_meta": ds.meta.get("plan"),
                           "split": "train rooms x train subjects; val = unseen rooms (early stopping)",
                           "weights_sha256": weights, "summary": summary,
                           "python_metrics": results,

@@ -144,7 +144,10 @@ void MatDetectorService::run() {
   sub.on<v1::MatCommand>(bus::topics::mat_control, [&](const v1::MatCommand& c, const bus::Delivery&) { handle_command(c); });
   // Whole state once, so late subscribers (the gateway) can rebuild it after our restart. Waits
   // (bounded) for the forwarder's subscription so the snapshot is not lost to a slow join.
-  rt_.publisher().wait_for_subscriber(bus::topics::mat, std::chrono::seconds(3));
+  // In short steps so that SIGTERM during the wait still stops us within a second.
+  for (int i = 0; i < 30 && !rt_.stopping(); ++i) {
+    if (rt_.publisher().wait_for_subscriber(bus::topics::mat, std::chrono::milliseconds(100))) break;
+  }
   for (auto& e : domain_.snapshot()) {
     rt_.fill_origin(*e.mutable_origin(), "", bus::wall_ns());
     rt_.publisher().publish(bus::topics::make(bus::topics::mat, kind_of(e)), e);

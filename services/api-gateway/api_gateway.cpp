@@ -96,6 +96,7 @@ void ApiGatewayService::run() {
 
   while (!rt_.stopping()) {
     sub.poll(std::chrono::milliseconds(20));
+    core.sync_mat(std::chrono::steady_clock::now());
     const auto err = core.writer().last_error();
     if (!err.empty()) {
       rt_.set_state(v1::SERVICE_STATE_DEGRADED, "database: " + err);

@@ -120,7 +120,8 @@ v1::Event EventDeriver::from_mat(const v1::MatEvent& m, std::int64_t fallback_ti
       break;
     case v1::MatEvent::kZone:
       e.set_kind(v1::EVENT_KIND_ZONE);
-      e.set_summary("scan zone " + m.zone().zone_id() + " '" + m.zone().name() + "'");
+      e.set_summary("scan zone " + m.zone().zone_id() + " '" + m.zone().name() + "'" +
+                    (m.zone().shape_case() == v1::ScanZone::SHAPE_NOT_SET ? " deleted" : ""));
       break;
     case v1::MatEvent::kSurvivor:
       e.set_kind(v1::EVENT_KIND_SURVIVOR);

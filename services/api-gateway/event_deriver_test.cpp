@@ -109,5 +109,48 @@ TEST(MatState, KeepsTheLatestOfEachIdAndFilters) {
   EXPECT_EQ(s.alerts(true).alerts_size(), 0);
 }
 
+TEST(MatState, SyncReplacesThePictureAndReturnsOnlyWhatDiffered) {
+  MatState s;
+  const auto zone = [](const char* id) {
+    v1::MatEvent m;
+    m.mutable_zone()->set_zone_id(id);
+    m.mutable_zone()->mutable_circle()->set_radius_m(2);
+    return m;
+  };
+  v1::MatEvent ev;
+  ev.mutable_event()->set_event_id("e1");
+  v1::MatEvent sv;
+  sv.mutable_survivor()->set_survivor_id("s1");
+  sv.mutable_survivor()->set_state(v1::TRACK_STATE_ACTIVE);
+  v1::MatEvent al;
+  al.mutable_alert()->set_alert_id("a1");
+  al.mutable_alert()->set_state(v1::ALERT_STATE_OPEN);
+  for (const auto& m : {ev, zone("z1"), zone("z2"), sv, al}) s.apply(m);
+
+  // mat-detector now has: e1 unchanged, a new event e2, z1 unchanged, z2 deleted, s1 gone, a1 gone.
+  google::protobuf::RepeatedPtrField<v1::MatEvent> state;
+  *state.Add() = ev;
+  state.Add()->mutable_event()->set_event_id("e2");
+  *state.Add() = zone("z1");
+  const auto changes = s.sync(state);
+  ASSERT_EQ(changes.size(), 4u);
+  EXPECT_EQ(changes[0].event().event_id(), "e2");
+  EXPECT_EQ(changes[1].zone().zone_id(), "z2");
+  EXPECT_EQ(changes[1].zone().shape_case(), v1::ScanZone::SHAPE_NOT_SET);  // "deleted" on the bus
+  EXPECT_EQ(changes[2].survivor().state(), v1::TRACK_STATE_TERMINATED);
+  EXPECT_EQ(changes[3].alert().state(), v1::ALERT_STATE_RESOLVED);
+  EXPECT_EQ(s.disaster_events().events_size(), 2);
+  ASSERT_EQ(s.zones().zones_size(), 1);
+  EXPECT_EQ(s.zones().zones(0).zone_id(), "z1");
+  EXPECT_EQ(s.survivors("").survivors_size(), 0);
+  EXPECT_EQ(s.alerts(false).alerts_size(), 0);
+  EXPECT_TRUE(s.sync(state).empty());  // a second identical sync changes nothing
+  // A deletion on the bus removes the zone as well.
+  v1::MatEvent gone;
+  gone.mutable_zone()->set_zone_id("z1");
+  s.apply(gone);
+  EXPECT_EQ(s.zones().zones_size(), 0);
+}
+
 }  // namespace
 }  // namespace wdp::gateway

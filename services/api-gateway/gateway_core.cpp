@@ -58,7 +58,44 @@ void GatewayCore::on_mat(const v1::MatEvent& m, std::int64_t receive_ns) {
   if (!mat_out_.empty()) mat_out_.publish(std::make_shared<const v1::MatEvent>(m));
 }
 
-void GatewayCore::on_mat_result(const v1::MatCommandResult& r) { mat_replies_.deliver(r.command_id(), r); }
+void GatewayCore::on_mat_result(const v1::MatCommandResult& r) {
+  if (mat_sync_id_.empty() || r.command_id() != mat_sync_id_) {
+    mat_replies_.deliver(r.command_id(), r);
+    return;
+  }
+  const auto changes = mat_.sync(r.state());
+  const auto now = bus::wall_ns();
+  for (const auto& m : changes) {
+    writer_->submit(EventDeriver::from_mat(m, now));
+    if (!mat_out_.empty()) mat_out_.publish(std::make_shared<const v1::MatEvent>(m));
+  }
+  mat_synced_ = true;
+  mat_sync_id_.clear();
+  spdlog::info("WiFi-Mat state synchronised with mat-detector: {} item(s), {} changed while we were away", r.state_size(),
+               changes.size());
+}
+
+void GatewayCore::sync_mat(std::chrono::steady_clock::time_point now) {
+  constexpr int kMaxAttempts = 3;
+  if (mat_synced_ || mat_sync_attempts_ >= kMaxAttempts || now < mat_sync_next_) return;
+  v1::MatCommand c;
+  c.set_command_id(next_id("gw-sync"));
+  c.set_operator_("api-gateway");
+  c.set_sync_state(true);
+  ++mat_sync_attempts_;
+  mat_sync_next_ = now + options_.command_timeout + std::chrono::seconds(2);
+  bool sent;
+  {
+    std::lock_guard lock(publish_mutex_);
+    sent = publish_(bus::topics::mat_control, c);
+  }
+  if (!sent) {
+    mat_sync_attempts_ = kMaxAttempts;
+    spdlog::info("mat-detector is not running: its state arrives when it starts");
+    return;
+  }
+  mat_sync_id_ = c.command_id();
+}
 
 void GatewayCore::on_recording_status(const v1::RecordingStatus& s) {
   if (!s.session().session_id().empty()) writer_->submit_recording(s.session());

@@ -3,6 +3,7 @@
 // database (store + writer), derived events, the WiFi-Mat picture, API keys, fan-outs to live
 // clients, and commands to the recorder and mat-detector over the bus. Transports translate
 // their requests into calls here and ApiError into their status codes.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <expected>
@@ -62,6 +63,11 @@ class GatewayCore {
   void on_mat(const v1::MatEvent& m, std::int64_t receive_ns);
   void on_mat_result(const v1::MatCommandResult& r);
   void on_recording_status(const v1::RecordingStatus& s);
+  // WiFi-Mat resynchronisation (the bus thread, called every loop): asks mat-detector for its
+  // whole state until it answers, so changes made while the gateway was down are not missing.
+  // Gives up when nobody listens: mat-detector republishes everything when it starts.
+  void sync_mat(std::chrono::steady_clock::time_point now);
+  bool mat_synced() const { return mat_synced_; }
 
   // Queries (any thread).
   v1::GetStatusResponse status() const { return cache_.status(); }
@@ -100,6 +106,10 @@ class GatewayCore {
   RateLimiter limiter_;
   Authenticator auth_;
   MatState mat_;
+  std::string mat_sync_id_;  // bus thread only, like the three below
+  int mat_sync_attempts_ = 0;
+  std::chrono::steady_clock::time_point mat_sync_next_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  std::atomic<bool> mat_synced_{false};
   EventDeriver deriver_;
   PendingReplies<v1::MatCommandResult> mat_replies_;
   PendingReplies<v1::RecordingStatus> recorder_replies_;

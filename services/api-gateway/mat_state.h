@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "wdp/v1/gateway.pb.h"
 
@@ -15,6 +16,11 @@ namespace wdp::gateway {
 class MatState {
  public:
   void apply(const v1::MatEvent& m);
+  // Replaces the whole picture with mat-detector's current state (answer to a sync_state
+  // command) and returns what differed, as MatEvents to persist and stream: new or changed
+  // items, zones that no longer exist (without a shape, the bus's "deleted"), survivors that
+  // vanished (as Terminated) and alerts that vanished (as Resolved).
+  std::vector<v1::MatEvent> sync(const google::protobuf::RepeatedPtrField<v1::MatEvent>& state);
 
   v1::ListDisasterEventsResponse disaster_events() const;
   v1::ListMatZonesResponse zones() const;

@@ -14,6 +14,8 @@
 #include "test_clients.h"
 #include "wdp/bus/clock.h"
 #include "wdp/bus/publisher.h"
+#include "wdp/bus/subscriber.h"
+#include "wdp/bus/topics.h"
 #include "wdp/testing/http_get.h"
 #include "wdp/v1/gateway.grpc.pb.h"
 
@@ -142,6 +144,70 @@ TEST_F(PersistenceTest, EventsShownToAClientSurviveKill9AndRestart) {
   // SIGTERM: a clean, prompt exit.
   gateway_->signal(SIGTERM);
   EXPECT_EQ(gateway_->wait(5s), 0);
+}
+
+TEST_F(PersistenceTest, MatChangesMadeWhileTheGatewayWasDownAreSynchronisedAtItsStart) {
+  // mat-detector with the rubble site: one disaster event and one zone, no CSI needed.
+  const auto mat_admin = free_port();
+  const std::string bus_pub = ">tcp://127.0.0.1:" + std::to_string(frontend_);
+  const std::string bus_sub = ">tcp://127.0.0.1:" + std::to_string(backend_);
+  Process mat(kBin + "/mat-detector",
+              {"--site", std::string(WDP_SOURCE_DIR) + "/services/mat-detector/sites/rubble-sim.json", "--state-dir",
+               (dir_ / "mat").string(), "--bus-pub", bus_pub, "--bus-sub", bus_sub, "--admin-port", std::to_string(mat_admin)},
+              "", (dir_ / "mat.log").string());
+  ASSERT_TRUE(wdp::testing::wait_http_ok(mat_admin, "/healthz", 10s));
+  start_gateway();
+  const auto key = admin_key();
+  const auto zones = [&] { return testing::http(http_, "GET", "/api/v1/mat/zones", key).body; };
+  const auto wait_for = [&](auto pred, const char* what) {
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    while (!pred()) {
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << what << "; see " << (dir_ / "gateway.log");
+      std::this_thread::sleep_for(50ms);
+    }
+  };
+  wait_for([&] { return zones().find("zone-sim-pile") != std::string::npos; }, "the site's zone never reached the gateway");
+
+  // The gateway stops; meanwhile an operator tool deletes the zone and opens a second event.
+  gateway_->signal(SIGTERM);
+  ASSERT_EQ(gateway_->wait(5s), 0);
+  zmq::context_t ctx;
+  bus::Publisher pub(ctx, {.endpoint = bus_pub});
+  bus::Subscriber results(ctx, {.endpoints = {bus_sub}});
+  int ok = 0;
+  results.on<v1::MatCommandResult>(bus::topics::mat_result, [&](const v1::MatCommandResult& r, const bus::Delivery&) {
+    EXPECT_TRUE(r.ok()) << r.error();
+    ok += r.ok();
+  });
+  ASSERT_TRUE(pub.wait_for_subscriber(bus::topics::mat_control, 10s));
+  std::this_thread::sleep_for(300ms);  // our result subscription reaches mat-detector through the forwarder
+  v1::MatCommand del;
+  del.set_command_id("t-del");
+  del.set_delete_zone_id("zone-sim-pile");
+  ASSERT_TRUE(pub.publish(bus::topics::mat_control, del));
+  v1::MatCommand create;
+  create.set_command_id("t-create");
+  create.mutable_create_event()->set_event_id("event-while-away");
+  create.mutable_create_event()->set_name("Second collapse");
+  ASSERT_TRUE(pub.publish(bus::topics::mat_control, create));
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (ok < 2 && std::chrono::steady_clock::now() < deadline) results.poll(50ms);
+  ASSERT_EQ(ok, 2);
+
+  // Restarted on the same database, which still holds the zone: the sync removes it and adds the event.
+  start_gateway();
+  wait_for([&] { return zones().find("zone-sim-pile") == std::string::npos; }, "the deleted zone is still listed");
+  const auto events = testing::http(http_, "GET", "/api/v1/mat/events", key);
+  EXPECT_NE(events.body.find("event-while-away"), std::string::npos) << events.body;
+  EXPECT_NE(events.body.find("event-sim-rubble"), std::string::npos) << events.body;
+  // The missed change is persisted as an event like any other.
+  bool deleted_logged = false;
+  const auto logged = this->events(key);
+  for (const auto& e : logged.events()) deleted_logged |= e.summary().find("zone-sim-pile") != std::string::npos &&
+                                                          e.summary().find("deleted") != std::string::npos;
+  EXPECT_TRUE(deleted_logged);
+  mat.signal(SIGTERM);
+  EXPECT_EQ(mat.wait(5s), 0);
 }
 
 TEST_F(PersistenceTest, OfflineCreateKeyMakesAnAdminKeyTheServerAccepts) {

@@ -90,6 +90,17 @@ void MatDetectorService::publish_changes() {
 
 void MatDetectorService::handle_command(const v1::MatCommand& cmd) {
   commands_.inc();
+  if (cmd.action_case() == v1::MatCommand::kSyncState) {
+    // Read-only: the whole state travels in the result, so it is consistent with every change
+    // published before it and the requester can drop what no longer exists.
+    v1::MatCommandResult res;
+    res.set_command_id(cmd.command_id());
+    res.set_ok(true);
+    for (auto& e : domain_.snapshot()) *res.add_state() = std::move(e);
+    spdlog::info("command {} from '{}': state sync, {} item(s)", cmd.command_id(), cmd.operator_(), res.state_size());
+    rt_.publisher().publish(bus::topics::mat_result, res);
+    return;
+  }
   const auto res = domain_.apply(cmd, bus::wall_ns());
   spdlog::info("command {} from '{}': {}{}", cmd.command_id(), cmd.operator_(), res.ok() ? "ok" : "refused: ",
                res.ok() ? res.assigned_id() : res.error());

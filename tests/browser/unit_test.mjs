@@ -12,7 +12,7 @@ const load = (m) => import(pathToFileURL(path.join(src, m)).href);
 const { num, nsToSeconds, enumLabel, originTime, listOf, fmt, ago } = await load('proto.js');
 const { RollingSeries } = await load('charts.js');
 const { vitalRate } = await load('live.js');
-const { zoneOutline } = await load('mat.js');
+const { zoneOutline, applyMatEvent } = await load('mat.js');
 const { project } = await load('pose.js');
 
 test('num reads protobuf JSON numbers, strings and omitted fields', () => {
@@ -93,6 +93,19 @@ test('zoneOutline: rectangle corners, circle points on the radius, polygon verti
   assert.deepEqual(zoneOutline({ polygon: { vertices: [{ x_m: 1 }, { y_m: 2 }, { x_m: 3, y_m: 3 }] } }),
     [{ x: 1, y: 0 }, { x: 0, y: 2 }, { x: 3, y: 3 }]);
   assert.deepEqual(zoneOutline({}), []);
+});
+
+test('applyMatEvent: latest item per id; a zone without a shape is deleted', () => {
+  const b = { zones: new Map(), survivors: new Map(), alerts: new Map(), events: new Map() };
+  const zone = { zone_id: 'z1', rectangle: { min: {}, max: { x_m: 1, y_m: 1 } } };
+  assert.equal(applyMatEvent(b, { zone }), true);
+  assert.equal(applyMatEvent(b, { survivor: { survivor_id: 's1', triage: 'TRIAGE_CLASS_IMMEDIATE' } }), true);
+  assert.equal(applyMatEvent(b, { survivor: { survivor_id: 's1', triage: 'TRIAGE_CLASS_DELAYED' } }), true);
+  assert.deepEqual([...b.zones.keys()], ['z1']);
+  assert.equal(b.survivors.get('s1').triage, 'TRIAGE_CLASS_DELAYED');
+  assert.equal(applyMatEvent(b, { zone: { zone_id: 'z1', name: 'gone' } }), true);
+  assert.equal(b.zones.size, 0);
+  assert.equal(applyMatEvent(b, { origin: {} }), false);
 });
 
 test('pose projection: body frame as a fixed frontal view (u = -y, v = -z)', () => {

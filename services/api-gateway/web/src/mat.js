@@ -29,6 +29,20 @@ export function zoneOutline(z) {
   return (z.polygon?.vertices || []).map(p);
 }
 
+// Applies one MatEvent to the maps of `board` (zones, survivors, alerts, events by id); false
+// when the event carries nothing the board shows.
+export function applyMatEvent(board, ev) {
+  if (ev.zone) {
+    // A zone without a shape is mat-detector's "deleted".
+    if (ev.zone.rectangle || ev.zone.circle || ev.zone.polygon) board.zones.set(ev.zone.zone_id, ev.zone);
+    else board.zones.delete(ev.zone.zone_id);
+  } else if (ev.survivor) board.survivors.set(ev.survivor.survivor_id, ev.survivor);
+  else if (ev.alert) board.alerts.set(ev.alert.alert_id, ev.alert);
+  else if (ev.event) board.events.set(ev.event.event_id, ev.event);
+  else return false;
+  return true;
+}
+
 export class MatBoard {
   constructor(api, onError) {
     this.api = api;
@@ -60,12 +74,7 @@ export class MatBoard {
 
   apply(ev) {
     if (!this.loaded) { this.pending.push(ev); return; }
-    if (ev.zone) this.zones.set(ev.zone.zone_id, ev.zone);
-    else if (ev.survivor) this.survivors.set(ev.survivor.survivor_id, ev.survivor);
-    else if (ev.alert) this.alerts.set(ev.alert.alert_id, ev.alert);
-    else if (ev.event) this.events.set(ev.event.event_id, ev.event);
-    else return;
-    this.render();
+    if (applyMatEvent(this, ev)) this.render();
   }
 
   async acknowledge(alert, button) {

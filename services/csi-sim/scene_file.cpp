@@ -31,6 +31,8 @@ VitalsParams vitals(const json& j) {
   v.irregularity = j.value("irregularity", v.irregularity);
   v.heart_bpm = j.value("heart_bpm", v.heart_bpm);
   v.heart_depth_mm = j.value("heart_depth_mm", v.heart_depth_mm);
+  v.rate_change_bpm_per_min = j.value("rate_change_bpm_per_min", v.rate_change_bpm_per_min);
+  v.stop_s = j.value("stop_s", v.stop_s);
   return v;
 }
 

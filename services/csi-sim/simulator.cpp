@@ -14,7 +14,8 @@ Simulator::Simulator(Scene scene, SimOptions options)
   for (const auto& p : scene_.people) vitals_.emplace_back(p.vitals, derive_seed(options_.seed, "vitals/" + std::to_string(p.id)));
   for (const auto& s : scene_.survivors) {
     vitals_.emplace_back(s.vitals, derive_seed(options_.seed, "survivor/" + s.id));
-    survivor_poses_.push_back(place_pose(lying_pose(s.height_m), s.heading_rad, s.position));
+    survivor_motion_.emplace_back(place_pose(lying_pose(s.height_m), s.heading_rad, s.position), s.movement,
+                                  derive_seed(options_.seed, "survivor-motion/" + s.id));
   }
   std::vector<std::complex<double>> ref;
   for (std::size_t n = 0; n < scene_.nodes.size(); ++n) {
@@ -51,7 +52,7 @@ void Simulator::scatterers_at(double t, std::vector<Scatterer>& out) const {
   }
   for (std::size_t i = 0; i < scene_.survivors.size(); ++i) {
     const double d = vitals_[scene_.people.size() + i].displacement_m(t);
-    append_body_scatterers(survivor_poses_[i], d, scene_.survivors[i].body, out);
+    append_body_scatterers(survivor_motion_[i].at(t), d, scene_.survivors[i].body, out);
   }
 }
 

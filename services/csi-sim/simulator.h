@@ -15,6 +15,7 @@
 #include "hardware.h"
 #include "radio_profile.h"
 #include "scene.h"
+#include "survivor_motion.h"
 
 namespace wdp::sim {
 
@@ -82,7 +83,7 @@ class Simulator {
   std::vector<double> freqs_;
   std::vector<Wall> walls_;
   std::vector<VitalsModel> vitals_;           // one per person, then one per survivor
-  std::vector<Pose> survivor_poses_;
+  std::vector<SurvivorMotion> survivor_motion_;  // one per survivor
   std::vector<LinkRef> links_;
   std::vector<std::unique_ptr<Hardware>> hardware_;  // one per link (own generator)
   std::vector<LinkFrame> frames_;

@@ -15,6 +15,9 @@ struct VitalsParams {
   double irregularity = 0.05;        // std of the relative breathing-rate modulation (0 = regular)
   double heart_bpm = 70.0;           // 0 = no heartbeat modelled
   double heart_depth_mm = 0.3;       // peak-to-peak
+  // Scripted patterns (WiFi-Mat triage scenarios):
+  double rate_change_bpm_per_min = 0;  // linear drift of the breathing rate (deterioration < 0)
+  double stop_s = 0;                   // breathing and heartbeat fade out over 2 s from here (0 = never)
 };
 
 class VitalsModel {
@@ -25,6 +28,8 @@ class VitalsModel {
   double breathing_m(double t_s) const;
   double heart_m(double t_s) const;
   const VitalsParams& params() const { return params_; }
+  // 1 until stop_s, then a linear fade to 0 over 2 s (no step: a step would look like movement).
+  double envelope(double t_s) const;
 
  private:
   static constexpr int kModes = 3;

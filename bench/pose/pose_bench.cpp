@@ -1,8 +1,9 @@
 // pose-bench: per-window inference latency of the shipped model on one core (OpenCV DNN, fp32),
 // and the service's window -> pose path (join 3 node windows, normalize, infer, track). Each
-// benchmark reports p50/p99 of its iterations; the baseline in the same run is normalization alone.
+// benchmark reports p50/p99 of its iterations; the baselines in the same run are normalization
+// alone and inference through OpenCV's own Permute layer (fast_permute:0).
 //
-//   build/bin/pose-bench [--model models/pose-default.onnx] [--benchmark_filter=...]
+//   taskset -c 1 build/bin/pose-bench [--model models/pose-default.onnx] [--benchmark_filter=...]
 #include <benchmark/benchmark.h>
 #include <opencv2/core/utility.hpp>
 
@@ -55,9 +56,11 @@ void BM_NormalizeOnly(benchmark::State& state) {  // baseline
   });
 }
 
+// Arg 1: the default backend (blocked Permute layer); arg 0: OpenCV's own Permute layer, the path
+// before it (in-run baseline for the change).
 void BM_InferOneWindow(benchmark::State& state) {
   cv::setNumThreads(1);
-  auto backend = wdp::pose::make_opencv_backend(g_model);
+  auto backend = wdp::pose::make_opencv_backend(g_model, {.fast_permute = state.range(0) != 0});
   const auto& c = backend->contract();
   auto w = window_values(c.window_values(), 0.3);
   wdp::pose::normalize_window(c, w);
@@ -121,7 +124,7 @@ void BM_StageWindowToPose(benchmark::State& state) {
 }
 
 BENCHMARK(BM_NormalizeOnly)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_InferOneWindow)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_InferOneWindow)->ArgName("fast_permute")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_InferBatchPerWindow)->Arg(3)->Arg(16)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_StageWindowToPose)->Unit(benchmark::kMicrosecond);
 

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   app.add_option("--reload-poll-ms", o.reload_poll_ms, "How often the model file is checked for changes")
       ->check(CLI::Range(50, 3600000));
+  app.add_option("--threads", o.threads, "OpenCV inference threads: 1 = one core per window, 0 = OpenCV's default (all cores)")
+      ->envname("WDP_POSE_THREADS")->check(CLI::Range(0, 64));
   app.add_option("--track-gate-m", o.tracker.gate_m, "Largest mean joint distance to continue a track");
   app.add_option("--track-smoothing", o.tracker.smoothing, "Weight of a new detection in the track (1 = none)")
       ->check(CLI::Range(0.01, 1.0));

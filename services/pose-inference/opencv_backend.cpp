@@ -1,9 +1,12 @@
 #include "opencv_backend.h"
 
+#include <opencv2/core/utility.hpp>
 #include <opencv2/dnn.hpp>
 
+#include <optional>
 #include <stdexcept>
 
+#include "fast_permute.h"
 #include "onnx_metadata.h"
 
 namespace wdp::pose {
@@ -14,6 +17,8 @@ class OpenCvBackend final : public InferenceBackend {
   OpenCvBackend(const std::filesystem::path& path, ModelContract contract, const OpenCvOptions& o)
       : c_(std::move(contract)), int8_(!o.int8_calibration.empty()) {
     try {
+      std::optional<FastPermuteScope> fast;
+      if (!int8_ && o.fast_permute) fast.emplace();
       net_ = cv::dnn::readNetFromONNX(path.string());
     } catch (const cv::Exception& e) {
       throw std::runtime_error(path.string() + ": OpenCV DNN cannot import the model: " + e.what());
@@ -75,6 +80,8 @@ class OpenCvBackend final : public InferenceBackend {
 };
 
 }  // namespace
+
+void set_inference_threads(int threads) { cv::setNumThreads(threads > 0 ? threads : -1); }
 
 std::unique_ptr<InferenceBackend> make_opencv_backend(const std::filesystem::path& model, const OpenCvOptions& options) {
   ModelContract contract;

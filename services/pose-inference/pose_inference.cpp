@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "opencv_backend.h"
 #include "wdp/bus/topics.h"
 
 namespace wdp::pose {
@@ -22,6 +23,7 @@ PoseInferenceService::PoseInferenceService(PoseServiceOptions options, runtime::
       ready_(rt.metrics().gauge("wdp_pose_model_loaded", "1 while a pose model is serving")) {}
 
 void PoseInferenceService::run() {
+  set_inference_threads(o_.threads);
   auto& sub = rt_.add_subscriber();
   std::unique_ptr<ModelWatcher> watcher;
   if (o_.model.empty()) {

@@ -17,6 +17,7 @@ struct PoseServiceOptions {
   std::vector<std::string> nodes;              // model input order (empty: first L seen, sorted)
   double score_threshold = 0.5;
   int reload_poll_ms = 1000;                   // hot-reload check period
+  int threads = 1;                             // OpenCV inference threads (0 = OpenCV's default)
   TrackerParams tracker;
 };
 

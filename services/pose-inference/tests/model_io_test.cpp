@@ -1,6 +1,9 @@
 // ONNX metadata scanning, contract parsing and the shipped model's self-check through OpenCV DNN.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -77,6 +80,36 @@ TEST(ModelContract, TemporalDemeanThenScale) {
   EXPECT_FLOAT_EQ(w[1], 0.0f);
   EXPECT_FLOAT_EQ(w[2], 0.5f);
   EXPECT_FLOAT_EQ(w[3], 0.0f);
+}
+
+// The one-pass normalization against the plain three-pass definition: the same bits.
+TEST(ModelContract, NormalizationMatchesTheThreePassDefinitionExactly) {
+  ModelContract c;
+  c.frames = 64;
+  c.links = 3;
+  c.temporal_demean = true;
+  c.mean = {0.01f, -0.02f};
+  c.std = {0.3f, 1.7f};
+  c.clip = 2;
+  std::vector<float> w(c.window_values());
+  for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(std::sin(0.37 * double(i)) * (1 + double(i % 7)));
+  std::vector<float> want = w;
+  const std::size_t f = w.size() / c.frames;
+  std::vector<double> mean(f, 0.0);
+  for (std::size_t t = 0; t < c.frames; ++t)
+    for (std::size_t i = 0; i < f; ++i) mean[i] += want[t * f + i];
+  for (std::size_t t = 0; t < c.frames; ++t)
+    for (std::size_t i = 0; i < f; ++i) want[t * f + i] -= static_cast<float>(mean[i] / double(c.frames));
+  for (std::size_t i = 0; i < want.size(); ++i)
+    want[i] = std::clamp((want[i] - c.mean[i & 1]) / c.std[i & 1], -c.clip, c.clip);
+  normalize_window(c, w);
+  ASSERT_EQ(w.size(), want.size());
+  std::size_t clipped = 0;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    ASSERT_EQ(w[i], want[i]) << i;
+    clipped += std::abs(w[i]) == c.clip;
+  }
+  EXPECT_GT(clipped, 0u);  // the clip is exercised
 }
 
 TEST(ShippedModel, OpenCvOutputEqualsTorchWithin1e4) {

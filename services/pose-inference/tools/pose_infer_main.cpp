@@ -1,130 +1,47 @@
-// pose-infer: runs a pose model (OpenCV DNN backend) over a pose-dataset directory and writes
-// predictions JSON (schemas/predictions.schema.json), optionally the matching ground truth.
+// pose-infer: runs a pose model over a pose-dataset directory or a recorder recording and writes
+// predictions JSON (schemas/predictions.schema.json).
 #include <CLI/CLI.hpp>
 
-#include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
-#include "npy_dataset.h"
-#include "onnx_metadata.h"
+#include "infer_options.h"
 #include "opencv_backend.h"
-#include "pose_tracker.h"
-#include "predictions_io.h"
 
 int main(int argc, char** argv) {
-  using namespace wdp::pose;
-  CLI::App app{"pose-infer: pose model over a dataset -> predictions JSON"};
+  wdp::pose::InferOptions o;
+  CLI::App app{"pose-infer: pose model over a dataset or a recording -> predictions JSON"};
   app.option_defaults()->always_capture_default();
-  std::string model, input, output, truth_output, split = "test_room";
-  double threshold = 0.5;
-  std::size_t batch = 32;
-  bool track = false;
-  std::string precision = "fp32";
-  std::size_t calibration = 256;
-  app.add_option("--model", model, "ONNX model with the wdp.contract metadata")->required()->check(CLI::ExistingFile);
-  app.add_option("--input", input, "pose-dataset directory (X.npy, Y.npy, ...)")->required();
-  app.add_option("--output", output, "Predictions JSON to write")->required();
-  app.add_option("--truth-output", truth_output, "Also write the ground truth of the same frames (JSON)");
-  app.add_option("--split", split, "all, train, val, test_room or test_subject");
-  app.add_option("--threshold", threshold, "Person score needed to report a person")->check(CLI::Range(0.0, 1.0));
-  app.add_option("--batch", batch, "Windows per inference call")->check(CLI::Range(1, 4096));
-  app.add_option("--precision", precision, "fp32, or int8 (OpenCV Net::quantize, calibrated on train windows)")
+  app.add_option("--model", o.model, "ONNX model with the wdp.contract metadata")->required()->check(CLI::ExistingFile);
+  app.add_option("--input", o.input,
+                 "pose-dataset directory (X.npy, Y.npy, ...) or recording session directory (seg-*.wdpseg)")
+      ->required()->check(CLI::ExistingDirectory);
+  app.add_option("--output", o.output, "Predictions JSON to write")->required();
+  app.add_option("--threshold", o.threshold, "Person score needed to report a person")->check(CLI::Range(0.0, 1.0));
+  app.add_option("--threads", o.threads, "OpenCV inference threads: 1 = one core, 0 = OpenCV's default (all cores)")
+      ->check(CLI::Range(0, 64));
+  app.add_option("--truth-output", o.truth_output,
+                 "Also write the ground truth of the same frames (JSON; recordings: from their gt.* records)");
+  auto* ds = app.add_option_group("dataset input");
+  ds->add_option("--split", o.split, "all, train, val, test_room or test_subject");
+  ds->add_option("--batch", o.batch, "Windows per inference call")->check(CLI::Range(1, 4096));
+  ds->add_option("--precision", o.precision, "fp32, or int8 (OpenCV Net::quantize, calibrated on train windows)")
       ->check(CLI::IsMember({"fp32", "int8"}));
-  app.add_option("--calibration", calibration, "int8: train-split windows used for calibration")->check(CLI::Range(1, 100000));
-  app.add_flag("--track", track, "Smooth with the service's tracker (frames in dataset order)");
+  ds->add_option("--calibration", o.calibration, "int8: train-split windows used for calibration")
+      ->check(CLI::Range(1, 100000));
+  ds->add_flag("--track", o.track, "Smooth with the service's tracker (frames in dataset order)");
+  auto* rec = app.add_option_group("recording input (always tracked, as the service does)");
+  rec->add_option("--from", o.from, "auto (features.* windows when recorded, else csi.raw.* frames), csi or features")
+      ->check(CLI::IsMember({"auto", "csi", "features"}));
+  rec->add_option("--nodes", o.nodes, "Node ids in model input order (default: the first L nodes seen, sorted)")
+      ->delimiter(',');
+  rec->add_option("--hop", o.hop, "csi input: grid samples between feature windows (signal-processor's default)")
+      ->check(CLI::Range(1, 1000));
   CLI11_PARSE(app, argc, argv);
   try {
-    if (std::filesystem::is_regular_file(input))
-      throw std::runtime_error(input + ": recordings are not read by pose-infer yet; export a pose-dataset directory");
-    NpyDataset ds(input);
-    OpenCvOptions cv_options;
-    if (precision == "int8") {
-      const auto probe = parse_contract(read_onnx_metadata(model));
-      std::vector<float> one_window;
-      std::vector<float> calib;
-      for (std::size_t i = 0, used = 0; i < ds.size() && used < calibration; ++i) {
-        if (ds.split()[i] != 0) continue;  // calibrate on training windows only
-        ds.window(i, one_window);
-        normalize_window(probe, one_window);
-        calib.insert(calib.end(), one_window.begin(), one_window.end());
-        ++used;
-      }
-      if (calib.empty()) throw std::runtime_error("int8 needs train-split windows for calibration");
-      cv_options.int8_calibration.push_back(std::move(calib));
-    }
-    auto backend = make_opencv_backend(model, cv_options);
-    const auto& c = backend->contract();
-    if (c.frames != ds.frames() || c.links != ds.links())
-      throw std::runtime_error("model expects T=" + std::to_string(c.frames) + " L=" + std::to_string(c.links) +
-                               ", dataset has T=" + std::to_string(ds.frames()) + " L=" + std::to_string(ds.links()));
-    const int code = split_code(split);
-    std::vector<std::size_t> rows;
-    for (std::size_t i = 0; i < ds.size(); ++i)
-      if (code < 0 || ds.split()[i] == code) rows.push_back(i);
-    PredictionsFile pred{.kind = "predictions", .model_version = c.model_version, .source = input + " split " + split,
-                         .coordinate_frame = c.coordinate_frame};
-    PredictionsFile truth{.kind = "truth", .source = pred.source, .coordinate_frame = "body"};
-    PoseTracker tracker;
-    std::vector<float> windows, one;
-    std::vector<RawPoses> out;
-    double last_t = -1e300;
-    for (std::size_t s = 0; s < rows.size(); s += batch) {
-      const std::size_t n = std::min(batch, rows.size() - s);
-      windows.resize(n * c.window_values());
-      for (std::size_t b = 0; b < n; ++b) {
-        ds.window(rows[s + b], one);
-        normalize_window(c, one);
-        std::copy(one.begin(), one.end(), windows.begin() + static_cast<std::ptrdiff_t>(b * c.window_values()));
-      }
-      out.clear();
-      const auto t0 = std::chrono::steady_clock::now();
-      backend->infer(windows, n, out);
-      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / n;
-      for (std::size_t b = 0; b < n; ++b) {
-        const std::size_t i = rows[s + b];
-        FrameRecord fr{.index = i, .t = ds.times()[i], .latency_ms = ms};
-        for (const auto& p : out[b]) {
-          bool finite = std::isfinite(p.score);
-          for (std::size_t j = 0; j < 17; ++j)
-            finite = finite && std::isfinite(p.confidence[j]) && std::isfinite(p.keypoints[j][0]) &&
-                     std::isfinite(p.keypoints[j][1]) && std::isfinite(p.keypoints[j][2]);
-          if (!finite) throw std::runtime_error(backend->name() + " produced non-finite outputs for window " + std::to_string(i));
-        }
-        std::vector<RawPerson> dets;
-        for (const auto& p : out[b])
-          if (p.score >= threshold) dets.push_back(p);
-        std::vector<TrackedPerson> people;
-        if (track) {
-          if (fr.t <= last_t) tracker.reset();  // a new episode starts
-          last_t = fr.t;
-          people = tracker.update(dets);
-        } else {
-          for (std::size_t k = 0; k < dets.size(); ++k) people.push_back({static_cast<std::uint32_t>(k + 1), dets[k]});
-        }
-        for (const auto& tp : people) {
-          PersonRecord r{.track_id = tp.track_id, .score = tp.person.score};
-          for (std::size_t j = 0; j < 17; ++j)
-            r.keypoints[j] = {tp.person.keypoints[j][0], tp.person.keypoints[j][1], tp.person.keypoints[j][2],
-                              tp.person.confidence[j]};
-          fr.persons.push_back(r);
-        }
-        pred.frames.push_back(fr);
-        FrameRecord tr{.index = i, .t = fr.t};
-        if (ds.present()[i]) {
-          PersonRecord r{.track_id = 1, .score = 1};
-          for (std::size_t j = 0; j < 17; ++j)
-            r.keypoints[j] = {ds.truth()[i * 51 + j * 3], ds.truth()[i * 51 + j * 3 + 1], ds.truth()[i * 51 + j * 3 + 2], 2};
-          tr.persons.push_back(r);
-        }
-        truth.frames.push_back(tr);
-      }
-    }
-    write_predictions(output, pred);
-    if (!truth_output.empty()) write_predictions(truth_output, truth);
-    std::fprintf(stderr, "pose-infer: %zu windows (%s) -> %s with %s, model %s\n", rows.size(), split.c_str(),
-                 output.c_str(), backend->name().c_str(), c.model_version.c_str());
+    wdp::pose::set_inference_threads(o.threads);
+    if (std::filesystem::exists(std::filesystem::path(o.input) / "X.npy")) wdp::pose::infer_dataset(o);
+    else wdp::pose::infer_recording(o);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pose-infer: %s\n", e.what());
     return 1;

@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "wdp/csi/frame_view.h"
+#include "stream_channels.h"
 #include "wdp/dsp/phase.h"
 
 namespace wdp::signal {
@@ -170,7 +171,7 @@ std::string CsiPreprocessor::process(const v1::CsiFrame& f, CanonicalFrame& out)
     // ESP32 buffers: integer power, its square root from a table (exact: filled with std::sqrt),
     // which spares the per-sample sqrt that otherwise bounds this step.
     // The phase reads stream 0 and, with two receive chains, stream n_tx (rx 1, tx 0).
-    const std::size_t keep = view->n_rx() >= 2 ? view->n_tx() + 1 : 1;
+    const std::size_t keep = keep_streams_ ? streams : view->n_rx() >= 2 ? view->n_tx() + 1 : 1;
     energy = double(amplitude_int8(data, view->n_bins(), streams, layout->bins, keep, re_.data(), im_.data(), amp_.data()));
   } else {
     switch (f.sample_type()) {
@@ -197,6 +198,11 @@ std::string CsiPreprocessor::process(const v1::CsiFrame& f, CanonicalFrame& out)
 
   out.gain_compensated = f.scale() != 0.0 && f.scale() != 1.0;
   out.has_phase = !f.amplitude_only();
+  out.streams.clear();
+  if (keep_streams_) {
+    // Amplitude channels need the reported gain; phase ratios need two chains and phase.
+    stream_channels(re_, im_, out.has_phase ? view->n_rx() : 1, view->n_tx(), n, out.gain_compensated, out.streams);
+  }
   if (!out.has_phase) {
     std::fill(out.phase.begin(), out.phase.end(), 0.0);
     return {};

@@ -28,12 +28,17 @@ struct CanonicalFrame {
   // The source reports its gain (scale != 1: Intel 5300 scaled CSI, the simulator's 1/AGC), so the
   // amplitude's absolute level is meaningful; otherwise receiver AGC may change it at will.
   bool gain_compensated = false;
+  // Per-stream heart-rate channels of the usable bins (stream_channels.h); filled only when the
+  // preprocessor keeps streams, empty otherwise.
+  std::vector<float> streams;
 };
 
 class CsiPreprocessor {
  public:
   // Returns the reject reason, or empty on success.
   std::string process(const v1::CsiFrame& frame, CanonicalFrame& out);
+  // Also fill CanonicalFrame::streams (the vitals path; off in the per-frame chain's benchmark).
+  void keep_streams(bool on) { keep_streams_ = on; }
 
  private:
   struct Layout {
@@ -43,6 +48,7 @@ class CsiPreprocessor {
   };
   const Layout* layout_for(const v1::CsiFrame& frame, std::string& why);
 
+  bool keep_streams_ = false;
   std::map<std::string, Layout> layouts_;  // key: indices + flags bytes
   std::string last_key_;                    // frames of one link usually repeat one layout
   const Layout* last_layout_ = nullptr;

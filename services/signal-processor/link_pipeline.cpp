@@ -26,11 +26,16 @@ dsp::PeriodicityParams breathing_band(const PipelineParams& p) {
   return b;
 }
 
-dsp::PeriodicityParams heart_band(const PipelineParams& p) {
+dsp::PeriodicityParams heart_band(const PipelineParams& p, bool all_channels = false) {
   auto b = band(p.grid_rate_hz, 0.8, 2.0);
-  b.top_channels = p.heart_top_channels;
+  b.top_channels = all_channels ? 0 : p.heart_top_channels;
   b.exclude_halfwidth_bins = p.heart_exclude_bins;
   return b;
+}
+
+// Grid samples of the per-stream heart window, at most one FFT (fast grids get a shorter window).
+std::size_t heart_samples(const PipelineParams& p) {
+  return std::min<std::size_t>(static_cast<std::size_t>(std::ceil(p.heart_window_s * p.grid_rate_hz)), 2048);
 }
 
 }  // namespace
@@ -43,9 +48,13 @@ LinkPipeline::LinkPipeline(PipelineParams p, OnSensing on_sensing, OnFeatures on
       hampel_amplitude_(kBins, p.hampel_amplitude),
       hampel_phase_(kBins, p.hampel_phase),
       motion_(kBins, p.grid_rate_hz, p.motion),
-      history_(kVitalChannels, static_cast<std::size_t>(std::ceil(std::max(p.breathing_window_s, p.heart_window_s) * p.grid_rate_hz))),
+      // The canonical history holds the breathing window (the per-frame chain touches it: a longer
+      // ring costs cache); the heart's longer window lives in stream_hist_.
+      history_(kVitalChannels, static_cast<std::size_t>(std::ceil(p.breathing_window_s * p.grid_rate_hz))),
       breathing_est_(breathing_band(p)),
       heart_est_(heart_band(p)),
+      heart_streams_est_(heart_band(p, true)),
+      stream_hist_(p.grid_rate_hz, p.max_gap_s, heart_samples(p)),
       doppler_stft_(p.doppler_window, p.doppler_window),
       amp_in_(kBins),
       amp_out_(kBins),
@@ -56,6 +65,7 @@ LinkPipeline::LinkPipeline(PipelineParams p, OnSensing on_sensing, OnFeatures on
       norm_(kBins),
       feature_ring_(p.feature_frames * kBins * 2) {
   if (p.grid_rate_hz < 4.2) throw std::invalid_argument("grid rate must exceed 4 Hz (heart band up to 2 Hz)");
+  pre_.keep_streams(p.vitals);
   reset_time_base();
 }
 
@@ -66,6 +76,7 @@ void LinkPipeline::reset_time_base() {
   hampel_phase_.reset();
   pending_t_.clear();
   phase_unwrap_.reset();
+  stream_hist_.reset();
   last_t_ = -1;
   next_update_t_ = -1;
 }
@@ -86,6 +97,7 @@ std::string LinkPipeline::push(const v1::CsiFrame& frame, double t) {
     if (dt > 0 && dt < p_.max_gap_s) rate_ema_ = rate_ema_ > 0 ? 0.95 * rate_ema_ + 0.05 / dt : 1 / dt;
   }
   last_t_ = t;
+  if (p_.vitals) stream_hist_.push(t, canon_.streams);
 
   phase_unwrap_.push(canon_.phase, unwrapped_);
   for (std::size_t k = 0; k < kBins; ++k) {
@@ -181,6 +193,15 @@ void LinkPipeline::estimate_vitals(double t) {
   std::vector<double> exclude;
   if (breathing_.valid) {
     for (int h = 2; h * b.frequency_hz <= 2.2; ++h) exclude.push_back(h * b.frequency_hz);
+  }
+  const std::size_t ns = std::min({stream_hist_.size(), static_cast<std::size_t>(still * p_.grid_rate_hz), heart_samples(p_)});
+  if (stream_hist_.channels() > 0 && ns >= nh) {
+    stream_chan_.resize(stream_hist_.channels());
+    for (std::size_t c = 0; c < stream_chan_.size(); ++c) stream_hist_.last(c, ns, stream_chan_[c]);
+    const std::vector<std::span<const double>> all(stream_chan_.begin(), stream_chan_.end());
+    const auto h = heart_streams_est_.estimate(all, exclude);
+    heart_ = {h.rate_per_min, h.confidence, h.confidence >= p_.heart_min_confidence};
+    return;
   }
   const auto h = heart_est_.estimate(spans, exclude);
   heart_ = {h.rate_per_min, h.confidence, h.confidence >= p_.heart_min_confidence};

@@ -6,6 +6,7 @@
 //         --temporal unwrap (phase) --Hampel over time (h frames delay)
 //         --uniform time grid (grid_rate_hz, from the frames' own timestamps)
 //         --> motion detector, vitals windows, Doppler STFT, feature window
+//         (vitals on) --per-stream heart channels (stream_channels.h) --boxcar onto the grid
 //   every 1/update_rate_hz seconds of data time: one SensingResult
 #include <cstdint>
 #include <functional>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "csi_preprocessor.h"
+#include "stream_channels.h"
 #include "wdp/dsp/hampel.h"
 #include "wdp/dsp/motion_detector.h"
 #include "wdp/dsp/moving_stats.h"
@@ -36,7 +38,10 @@ struct PipelineParams {
   dsp::MotionParams motion{};
   double breathing_window_s = 30;
   std::size_t breathing_top_channels = 8;
-  double heart_window_s = 30;
+  // Heart rate from every per-stream channel (stream_channels.h) combined over up to
+  // heart_window_s, where the source gives any (its gain, or two receive chains); else from the top
+  // channels of the canonical 168 over up to breathing_window_s (the canonical history's length).
+  double heart_window_s = 60;
   std::size_t heart_top_channels = 8;
   double heart_exclude_bins = 1.0;     // breathing harmonics masked ±this many resolution bins
   double heart_min_confidence = 0.6;   // stricter than breathing: noise peaks in the heart band reach 0.55
@@ -114,11 +119,12 @@ class LinkPipeline {
   std::unique_ptr<dsp::UniformResampler> grid_;
   dsp::MotionDetector motion_;
   dsp::MovingStats history_;           // vitals window: 56 amplitude, 56 normalised amplitude, 56 phase
-  dsp::PeriodicityEstimator breathing_est_, heart_est_;
+  dsp::PeriodicityEstimator breathing_est_, heart_est_, heart_streams_est_;
+  ChannelHistory stream_hist_;         // per-stream heart channels on the grid
   dsp::Stft doppler_stft_;
   std::vector<float> amp_in_, amp_out_, phase_in_, phase_out_;
   std::vector<double> raw_, unwrapped_, norm_, scratch_, doppler_power_;
-  std::vector<std::vector<double>> channel_hist_;
+  std::vector<std::vector<double>> channel_hist_, stream_chan_;
   std::vector<float> feature_ring_;    // feature_frames x 56 x 2
   std::size_t grid_samples_ = 0;
   double last_t_ = -1, rate_ema_ = 0, next_update_t_ = -1, next_vitals_t_ = -1;

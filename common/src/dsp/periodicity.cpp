@@ -72,33 +72,43 @@ PeriodicityEstimate PeriodicityEstimator::estimate(std::span<const std::span<con
     }
   }
 
-  spectra_.resize(channels.size());
-  scores_.assign(channels.size(), 0.0);
-  for (std::size_t c = 0; c < channels.size(); ++c) {
-    if (channels[c].size() != n) throw std::invalid_argument("PeriodicityEstimator: channels differ in length");
-    channel_spectrum(channels[c], spectra_[c]);
-    std::vector<double> band;
-    double peak = 0;
-    for (std::size_t k = lo_bin_; k <= hi_bin_; ++k) {
-      if (masked[k]) continue;
-      band.push_back(spectra_[c][k]);
-      peak = std::max(peak, spectra_[c][k]);
-    }
-    const double med = median_of(band);
-    scores_[c] = med > 0 ? peak / med : 0;
-  }
-  std::vector<std::size_t> order(channels.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return scores_[a] > scores_[b]; });
-  const std::size_t use = std::min(p_.top_channels, order.size());
-
+  const bool all = p_.top_channels == 0;
+  // Adds one channel's spectrum, normalised by its in-band power, to the combination.
   combined_.assign(hi_bin_ + 2, 0.0);
-  for (std::size_t u = 0; u < use; ++u) {
-    const auto& s = spectra_[order[u]];
+  auto add = [&](const std::vector<double>& s) {
     double total = 0;
     for (std::size_t k = lo_bin_; k <= hi_bin_; ++k) total += s[k];
-    if (total <= 0) continue;
+    if (total <= 0) return;
     for (std::size_t k = lo_bin_ ? lo_bin_ - 1 : 0; k <= hi_bin_ + 1 && k < s.size(); ++k) combined_[k] += s[k] / total;
+  };
+  std::size_t use = channels.size();
+  if (all) {  // no ranking: each spectrum is added as it is computed, none is kept
+    for (const auto& ch : channels) {
+      if (ch.size() != n) throw std::invalid_argument("PeriodicityEstimator: channels differ in length");
+      channel_spectrum(ch, power_);
+      add(power_);
+    }
+  } else {
+    spectra_.resize(channels.size());
+    scores_.assign(channels.size(), 0.0);
+    for (std::size_t c = 0; c < channels.size(); ++c) {
+      if (channels[c].size() != n) throw std::invalid_argument("PeriodicityEstimator: channels differ in length");
+      channel_spectrum(channels[c], spectra_[c]);
+      std::vector<double> band;
+      double peak = 0;
+      for (std::size_t k = lo_bin_; k <= hi_bin_; ++k) {
+        if (masked[k]) continue;
+        band.push_back(spectra_[c][k]);
+        peak = std::max(peak, spectra_[c][k]);
+      }
+      const double med = median_of(band);
+      scores_[c] = med > 0 ? peak / med : 0;
+    }
+    std::vector<std::size_t> order(channels.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](auto a, auto b) { return scores_[a] > scores_[b]; });
+    use = std::min(p_.top_channels, order.size());
+    for (std::size_t u = 0; u < use; ++u) add(spectra_[order[u]]);
   }
   for (std::size_t k = 0; k < combined_.size(); ++k) {
     if (k < masked.size() && masked[k]) combined_[k] = 0;
@@ -110,8 +120,10 @@ PeriodicityEstimate PeriodicityEstimator::estimate(std::span<const std::span<con
   const double med = median_of(band);
   const Peak peak = parabolic_peak(combined_, lo_bin_, hi_bin_);
   if (med <= 0 || peak.value <= 0) return est;
+  // All channels: heights above the (large, flat) noise floor; top-k: raw heights.
+  const double base = all ? med : 0.0;
   double f = peak.bin * bin_hz;
-  double height = peak.value;
+  double height = peak.value - base;
   // Harmonic check: a sub-harmonic in band with comparable power is the fundamental.
   for (int div : {3, 2}) {
     const double fs = f / div;
@@ -119,16 +131,23 @@ PeriodicityEstimate PeriodicityEstimator::estimate(std::span<const std::span<con
     const auto k = static_cast<std::size_t>(std::lround(fs / bin_hz));
     const auto span = static_cast<std::size_t>(std::ceil(resolution_hz / bin_hz / 2));
     const Peak sub = parabolic_peak(combined_, k > span ? k - span : 0, k + span);
-    if (sub.value >= p_.harmonic_ratio * height && sub.bin * bin_hz >= p_.band_lo_hz) {
+    if (sub.value - base >= p_.harmonic_ratio * height && sub.bin * bin_hz >= p_.band_lo_hz) {
       f = sub.bin * bin_hz;
-      height = sub.value;
+      height = sub.value - base;
       break;
     }
   }
   est.frequency_hz = f;
   est.rate_per_min = 60 * f;
-  est.prominence = height / med;
-  est.confidence = est.prominence > 1 ? 1 - std::exp(-(est.prominence - 1) / 4) : 0;
+  est.prominence = (height + base) / med;
+  for (double& v : band) v = std::abs(v - med);
+  const double spread = 1.4826 * median_of(band);
+  est.significance = spread > 0 ? (height + base - med) / spread : 0;
+  if (all) {
+    est.confidence = est.significance > 3 ? 1 - std::exp(-(est.significance - 3) / 3) : 0;
+  } else {
+    est.confidence = est.prominence > 1 ? 1 - std::exp(-(est.prominence - 1) / 4) : 0;
+  }
   est.channels_used = use;
   return est;
 }

@@ -11,6 +11,14 @@
 // `exclude_hz` (e.g. breathing harmonics when looking for the heart) are masked over the Hann main lobe (±2 resolution bins).
 //
 // confidence = 1 − exp(−(prominence − 1)/4), 0 when prominence ≤ 1; monotone in prominence.
+//
+// `top_channels` = 0 combines every channel instead (for a weak line spread over hundreds of
+// channels, such as a heartbeat seen per receive stream: picking the "most periodic" few then picks
+// the channels with the largest noise peaks). The combined noise floor then is nearly flat, so the
+// peak is judged by its significance z = (peak − median) / (1.4826 · MAD) over the unmasked band,
+// the harmonic check compares heights above the median, and
+// confidence = 1 − exp(−(z − 3)/3), 0 when z ≤ 3 (the largest of ~40 independent noise bins is
+// rarely above 3.5σ).
 #include <cstddef>
 #include <span>
 #include <vector>
@@ -24,7 +32,7 @@ struct PeriodicityParams {
   double band_lo_hz = 0.1;
   double band_hi_hz = 0.5;
   std::size_t fft_size = 4096;      // zero-padded length (>= window); interpolation, not resolution
-  std::size_t top_channels = 8;
+  std::size_t top_channels = 8;    // 0: all channels, confidence from significance (see above)
   double harmonic_ratio = 0.5;
   double exclude_halfwidth_bins = 2.0;  // mask ±this many resolution bins (fs / window) per excluded frequency
 };
@@ -33,6 +41,7 @@ struct PeriodicityEstimate {
   double frequency_hz = 0;
   double rate_per_min = 0;
   double prominence = 0;   // combined in-band peak / in-band median power
+  double significance = 0; // (peak − median) / robust spread of the combined band
   double confidence = 0;   // 0..1
   std::size_t channels_used = 0;
 };

@@ -129,6 +129,18 @@ export class Stack {
     return fs.readFileSync(this.keyFile, 'utf8').split('\n')[0].trim();   // the secret is the first line
   }
 
+  // csi-sim's ground truth so far (--truth-file: one JSON object per line, time_ns on the CSI
+  // frames' clock); a line still being written is skipped.
+  readTruth() {
+    const out = [];
+    let text = '';
+    try { text = fs.readFileSync(path.join(this.dir, 'sim-truth.jsonl'), 'utf8'); } catch { return out; }
+    for (const line of text.split('\n')) {
+      try { if (line.trim()) out.push(JSON.parse(line)); } catch { /* torn last line */ }
+    }
+    return out;
+  }
+
   logTail(name, lines = 15) {
     try {
       return '\n' + fs.readFileSync(path.join(this.dir, `${name}.log`), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');

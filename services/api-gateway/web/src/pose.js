@@ -8,6 +8,7 @@ import { fmt, num } from './proto.js';
 const EDGES = [[0, 1], [0, 2], [1, 3], [2, 4], [5, 6], [5, 7], [7, 9], [6, 8], [8, 10], [5, 11], [6, 12],
   [11, 12], [11, 13], [13, 15], [12, 14], [14, 16]];
 const COLOURS = ['#4cc9f0', '#f77f00', '#06d6a0', '#ef476f', '#ffd166'];
+const RECENT = 600;   // 5 min of one model group at 2 frames/s
 
 export function project(frame, persons) {
   const pts = persons.map((p) => (p.keypoints || []).map((k) => ({
@@ -36,6 +37,7 @@ export class PoseView {
     this.empty = document.getElementById('pose-empty');
     this.info = document.getElementById('pose-info');
     this.latest = new Map();   // node -> PoseFrame
+    this.recent = [];          // the last RECENT frames received, oldest first (console, browser test)
     this.frames = 0;
     this.node = null;
     this.clear();
@@ -49,6 +51,8 @@ export class PoseView {
   ingest(frame) {
     const node = frame?.origin?.node_id || 'unknown';
     this.latest.set(node, frame);
+    this.recent.push(frame);
+    if (this.recent.length > RECENT) this.recent.shift();
     this.frames++;
     this.empty.hidden = true;
     if (this.node === null || node === this.node || !this.latest.has(this.node)) this.draw(frame);

@@ -248,6 +248,7 @@ TEST_F(ApiTest, RestJsonEqualsTheGrpcAnswers) {
   m.mutable_origin()->set_capture_time_ns(7'000'000'000);
   m.mutable_zone()->set_zone_id("z1");
   m.mutable_zone()->set_name("north wing");
+  m.mutable_zone()->mutable_rectangle()->mutable_max()->set_x_m(4);  // a zone without a shape is a deletion
   core_->on_mat(m, 0);
   v1::MatEvent s;
   s.mutable_survivor()->set_survivor_id("s1");

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
+#include <string>
 
 #include "radio_profile.h"
 
@@ -46,10 +48,54 @@ struct Trial {
   double error_m = 0, radius_m = 0, depth_err_m = 0;
   std::size_t survivors = 0;
   double first_detect_s = 0;
+  std::vector<std::pair<double, double>> variants;  // (error, radius) of the last scan's evidence per --variant
+  double min_inside = 1;        // smallest posterior mass inside the zone of any fix
 };
 
+// "model_db=1,windows=2,coherent=0": localizer parameters to try on the same evidence (tuning).
+LocalizerParams parse_variant(const std::string& spec, LocalizerParams p) {
+  std::size_t i = 0;
+  while (i < spec.size()) {
+    const auto j = std::min(spec.find(',', i), spec.size());
+    const auto item = spec.substr(i, j - i);
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) throw std::invalid_argument("variant item without '=': " + item);
+    const auto k = item.substr(0, eq);
+    const double v = std::stod(item.substr(eq + 1));
+    if (k == "model_db") p.model_db = v;
+    else if (k == "windows") p.windows = v;
+    else if (k == "coherent") p.coherent = v != 0;
+    else if (k == "mismatch") p.mismatch = v;
+    else if (k == "map") p.map_estimate = v != 0;
+    else if (k == "z_step") p.z_step_m = v;
+    else throw std::invalid_argument("unknown variant parameter " + k);
+    i = j + 1;
+  }
+  return p;
+}
+
+// Per link at the last localised scan: measured modulation, noise, and the model (common scale
+// fitted at that point) at the true chest and at the estimate, all in dB.
+void print_links(const Site& site, const wdp::v1::ScanZone& zone, const ScanResult& r, P3 truth, const LocalizerParams& lp) {
+  if (!r.fix) return;
+  const P3 est{r.fix->x, r.fix->y, r.fix->z};
+  const auto t = link_terms(site, zone, r.localized_links, truth, lp);
+  const auto e = link_terms(site, zone, r.localized_links, est, lp);
+  const auto excess = [&](const SiteLink& l, P3 p) {
+    auto d = [](P3 a, P3 b) { return std::sqrt((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y) + (a.z - b.z) * (a.z - b.z)); };
+    return d(l.tx, p) + d(p, l.rx) - d(l.tx, l.rx);
+  };
+  std::printf("  logL truth %.1f (S %.1f dB)  estimate (%.2f,%.2f,%.2f) %.1f (S %.1f dB)\n", t[0], t[1], est.x, est.y, est.z, e[0], e[1]);
+  std::printf("  link    E_dB    N_dB | truth: exc    x_dB    row    ll | est: exc    x_dB    row    ll\n");
+  for (std::size_t i = 2; i + 5 < t.size(); i += 6) {
+    const auto& l = site.links[static_cast<std::size_t>(t[i])];
+    std::printf("  %4.0f  %6.1f  %6.1f | %10.2f %7.1f %6.3f %5.1f | %8.2f %7.1f %6.3f %5.1f\n", t[i], t[i + 1], t[i + 2], excess(l, truth), t[i + 3],
+                t[i + 4], t[i + 5], excess(l, est), e[i + 3], e[i + 4], e[i + 5]);
+  }
+}
+
 Trial trial(std::uint64_t seed, double att, double snr, double rate, double duration, int nodes, double bpm, bool verbose,
-            const DetectorParams& dp) {
+            const DetectorParams& dp, bool links = false, const std::vector<LocalizerParams>& variants = {}) {
   std::uint64_t x = seed * 0x2545F4914F6CDD1Dull + 7;
   auto u = [&] {
     x ^= x << 13, x ^= x >> 7, x ^= x << 17;
@@ -61,12 +107,15 @@ Trial trial(std::uint64_t seed, double att, double snr, double rate, double dura
   eval::add_survivor(scene, "s1", px, py, pz, bpm);
   const P3 truth = eval::survivor_chest(scene, 0);
   MatDomain domain;
-  eval::setup_domain(domain, scene);
+  const auto zone = eval::setup_domain(domain, scene);
   Trial t;
   const std::int64_t epoch0 = 1'700'000'000'000'000'000;
+  ScanResult last;
   eval::run(scene, {.duration_s = duration, .rate_hz = rate, .snr_db = snr, .seed = seed}, dp, domain,
             [&](const ScanResult& r, MatDomain& d) {
               if (!t.detected && d.survivor_count() > 0) t.detected = true, t.first_detect_s = (r.end_ns - epoch0) / 1e9;
+              if ((links || !variants.empty()) && r.fix) last = r;
+              if (r.fix && !r.evidence.links.empty()) t.min_inside = std::min(t.min_inside, r.fix->inside);
             });
   for (const auto& e : domain.snapshot()) {
     if (!e.has_survivor() || e.survivor().state() != wdp::v1::TRACK_STATE_ACTIVE) continue;
@@ -79,9 +128,16 @@ Trial trial(std::uint64_t seed, double att, double snr, double rate, double dura
     }
   }
   if (verbose) {
-    std::printf("seed %llu truth (%.2f,%.2f,%.2f) %.1f BPM: detected %d at %.0fs survivors %zu localised %d err %.2f r %.2f depth err %+.2f\n",
+    std::printf("seed %llu truth (%.2f,%.2f,%.2f) %.1f BPM: detected %d at %.0fs survivors %zu localised %d err %.2f r %.2f depth err %+.2f"
+                " min inside %.2f\n",
                 static_cast<unsigned long long>(seed), truth.x, truth.y, truth.z, bpm, t.detected, t.first_detect_s, t.survivors,
-                t.localised, t.error_m, t.radius_m, t.depth_err_m);
+                t.localised, t.error_m, t.radius_m, t.depth_err_m, t.min_inside);
+  }
+  if (links) print_links(eval::site_of(scene, wdp::sim::make_radio_profile("esp32-ht20")), zone, last, truth, dp.localizer);
+  for (const auto& v : variants) {
+    const auto f = last.fix ? localize(eval::site_of(scene, wdp::sim::make_radio_profile("esp32-ht20")), zone, last.localized_links, v)
+                            : std::nullopt;
+    t.variants.emplace_back(f ? std::hypot(f->x - truth.x, f->y - truth.y) : -1, f ? f->radius_m : 0);
   }
   return t;
 }
@@ -92,13 +148,23 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-int survivors(int n, double att, double snr, double rate, double duration, int nodes, bool verbose, double radius_scale) {
+int survivors(int n, double att, double snr, double rate, double duration, int nodes, bool verbose, const LocalizerParams& lp,
+              std::uint64_t first_seed, bool links, const std::vector<std::string>& variant_specs, double evidence_alpha) {
   DetectorParams dp;
-  dp.localizer.radius_scale = radius_scale;
+  dp.evidence_alpha = evidence_alpha;
+  dp.localizer = lp;
+  std::vector<LocalizerParams> variants;
+  for (const auto& v : variant_specs) variants.push_back(parse_variant(v, lp));
+  std::vector<std::vector<double>> verr(variants.size()), vcov(variants.size());
   int det = 0, loc = 0, covered = 0, multiplied = 0;
-  std::vector<double> err, depth;
-  for (int i = 1; i <= n; ++i) {
-    const auto t = trial(static_cast<std::uint64_t>(i), att, snr, rate, duration, nodes, 0, verbose, dp);
+  std::vector<double> err, depth, need, radius;
+  for (int i = 0; i < n; ++i) {
+    const auto t = trial(first_seed + static_cast<std::uint64_t>(i), att, snr, rate, duration, nodes, 0, verbose || links, dp, links, variants);
+    for (std::size_t k = 0; k < t.variants.size(); ++k) {
+      if (t.variants[k].first < 0) continue;
+      verr[k].push_back(t.variants[k].first);
+      vcov[k].push_back(t.variants[k].first / t.variants[k].second);  // radius scale needed to cover
+    }
     det += t.detected;
     multiplied += t.survivors > 1;
     if (t.localised) {
@@ -106,24 +172,43 @@ int survivors(int n, double att, double snr, double rate, double duration, int n
       err.push_back(t.error_m);
       depth.push_back(std::abs(t.depth_err_m));
       covered += t.error_m <= t.radius_m;
+      need.push_back(t.error_m / t.radius_m * lp.radius_scale);
+      radius.push_back(t.radius_m);
     }
   }
-  std::printf("buried survivors: n=%d attenuation %.1f dB/m snr %.0f dB rate %.0f Hz window %.0f s nodes %d\n", n, att, snr, rate,
-              duration, nodes);
+  std::printf("buried survivors: n=%d (seeds %llu..%llu) attenuation %.1f dB/m snr %.0f dB rate %.0f Hz window %.0f s nodes %d\n", n,
+              static_cast<unsigned long long>(first_seed), static_cast<unsigned long long>(first_seed + n - 1), att, snr, rate, duration,
+              nodes);
   std::printf("  recall %.3f (%d/%d)  localised %d  median error %.2f m  coverage %.3f  median |depth error| %.2f m  multiplied %d\n",
               double(det) / n, det, n, loc, median(err), loc ? double(covered) / loc : 0.0, median(depth), multiplied);
+  // Calibration: the smallest --radius-scale whose radii would have covered 90 % of these fixes.
+  std::sort(need.begin(), need.end());
+  std::printf("  median radius %.2f m at --radius-scale %.2f; 90 %% coverage needs --radius-scale %.2f\n", median(radius), lp.radius_scale,
+              need.empty() ? 0.0 : need[static_cast<std::size_t>(std::ceil(0.9 * need.size())) - 1]);
+  for (std::size_t k = 0; k < variants.size(); ++k) {
+    auto c = vcov[k];
+    std::sort(c.begin(), c.end());
+    std::printf("  variant %-40s last-scan fixes %zu  median error %.2f m  radius scale for 90%% coverage %.2f\n", variant_specs[k].c_str(),
+                verr[k].size(), median(verr[k]), c.empty() ? 0.0 : c[std::min(c.size() - 1, static_cast<std::size_t>(std::ceil(0.9 * c.size())) - 1)]);
+  }
   return 0;
 }
 
-int empty_site(double hours, int rescuers, double att, double snr, double rate, int nodes, std::uint64_t seed) {
+int empty_site(double hours, int rescuers, double att, double snr, double rate, int nodes, std::uint64_t seed, const DetectorParams& dp,
+               bool verbose) {
   auto scene = eval::rubble_site({.nodes = nodes, .attenuation_db_per_m = att, .seed = seed, .rescuers = rescuers});
   MatDomain domain;
   eval::setup_domain(domain, scene);
   std::size_t scans = 0, detections = 0;
-  eval::run(scene, {.duration_s = hours * 3600, .rate_hz = rate, .snr_db = snr, .seed = seed}, {}, domain,
-            [&](const ScanResult& r, MatDomain&) {
+  eval::run(scene, {.duration_s = hours * 3600, .rate_hz = rate, .snr_db = snr, .seed = seed}, dp, domain,
+            [&](const ScanResult& r, MatDomain& d) {
               ++scans;
               detections += !r.observations.empty();
+              if (verbose && r.evidence.breathing.confidence >= dp.breathing_min_confidence) {
+                std::printf("t=%.0f conf %.2f mv %d fix %d inside %.2f observed %zu survivors %zu\n", (r.end_ns - 1'700'000'000'000'000'000) / 1e9,
+                            r.evidence.breathing.confidence, r.evidence.movement, r.fix.has_value(), r.fix ? r.fix->inside : 0.0,
+                            r.observations.size(), d.survivor_count());
+              }
             });
   std::size_t survivors = 0;
   for (const auto& e : domain.snapshot()) survivors += e.has_survivor();
@@ -162,8 +247,22 @@ int main(int argc, char** argv) {
   sv->add_option("--duration", duration);
   sv->add_option("--nodes", nodes);
   sv->add_flag("-v", verbose);
-  double radius_scale = 1.0;
-  sv->add_option("--radius-scale", radius_scale, "Uncertainty calibration factor (mat-detector --radius-scale)");
+  std::uint64_t first_seed = 1;
+  sv->add_option("--first-seed", first_seed, "Seeds first-seed .. first-seed + n − 1 (tune on one range, report on another)");
+  bool links = false;
+  sv->add_flag("--links", links, "Per-link measured vs modelled modulation at the last fix");
+  LocalizerParams lp;
+  sv->add_option("--radius-scale", lp.radius_scale, "Uncertainty calibration factor (mat-detector --radius-scale)")->capture_default_str();
+  bool magnitude_only = false;
+  sv->add_flag("--magnitude-only", magnitude_only, "Localise from per-link breathing power only (no coherent shape across subcarriers)");
+  sv->add_option("--mismatch", lp.mismatch, "Localizer: share of the path power the shape model may miss");
+  sv->add_option("--windows", lp.windows, "Localizer: independent windows in the scan-averaged evidence");
+  sv->add_option("--model-db", lp.model_db, "Localizer (magnitude only): model error in dB");
+  sv->add_flag("--map", lp.map_estimate, "Localizer: most likely cell instead of the posterior mean");
+  double evidence_alpha = DetectorParams{}.evidence_alpha;
+  sv->add_option("--evidence-alpha", evidence_alpha, "Weight of the newest scan in the per-link evidence average")->capture_default_str();
+  std::vector<std::string> variant_specs;
+  sv->add_option("--variant", variant_specs, "Also localise the last scan's evidence with these parameters (e.g. model_db=1,windows=2)");
   auto* em = app.add_subcommand("empty", "False survivors per hour on empty rubble with rescuers walking around it");
   em->add_option("--hours", hours);
   int walkers = 2;
@@ -173,9 +272,16 @@ int main(int argc, char** argv) {
   em->add_option("--rate", rate);
   em->add_option("--nodes", nodes);
   em->add_option("--seed", seed);
+  DetectorParams edp;
+  em->add_option("--min-inside", edp.min_inside, "Posterior mass inside the zone a fix needs")->capture_default_str();
+  bool em_verbose = false;
+  em->add_flag("-v", em_verbose, "Print every scan with breathing");
   CLI11_PARSE(app, argc, argv);
   if (pr->parsed()) return probe(show_model, duration, nodes, att, snr, x, y, z, bpm, rescuers, seed);
-  if (sv->parsed()) return survivors(n, att, snr, rate, duration, nodes, verbose, radius_scale);
-  if (em->parsed()) return empty_site(hours, walkers, att, snr, rate, nodes, seed);
+  if (sv->parsed()) {
+    lp.coherent = !magnitude_only;
+    return survivors(n, att, snr, rate, duration, nodes, verbose, lp, first_seed, links, variant_specs, evidence_alpha);
+  }
+  if (em->parsed()) return empty_site(hours, walkers, att, snr, rate, nodes, seed, edp, em_verbose);
   return 0;
 }

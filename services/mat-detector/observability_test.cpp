@@ -98,5 +98,42 @@ TEST(MatObservability, TableFollowsTheStreamWhateverTheReferencePacketsTimingOff
   }
 }
 
+TEST(MatObservability, SpreadIsWhatTheStreamSeesOverTheCarrierPhase) {
+  // A path change A·e^(jθ)·e^(−j2π f Δ/c) against a line-of-sight channel, θ over a half turn
+  // (one slot each): the stream's residual power goes from λmin to λmax, mean λ = gain².
+  constexpr double kA = 1e-3, kLos = 20e-9;
+  for (double ex : {0.5, 1.5, 4.0}) {
+    LinkStream ls({.rate_hz = 10, .group_bins = 8, .ref_tau_s = 1e9});
+    auto packet = [&](double theta, double amp) {
+      std::vector<std::complex<double>> h;
+      std::vector<double> idx;
+      for (int m = -26; m <= 26; ++m) {
+        if (m == 0) continue;
+        const double w = 2 * std::numbers::pi * m * kSpacing;
+        h.push_back(std::polar(1.0, -w * kLos) + amp * std::polar(1.0, theta - w * (kLos + ex / kC)));
+        idx.push_back(m);
+      }
+      return std::pair{h, idx};
+    };
+    const auto [h0, idx] = packet(0, 0);
+    ls.push_values(0, h0, idx);
+    constexpr int kSteps = 36;
+    for (int i = 0; i < kSteps; ++i) ls.push_values((i + 1) * 100'000'000LL, packet(i * std::numbers::pi / kSteps, kA).first, idx);
+    ls.push_values((kSteps + 1) * 100'000'000LL, h0, idx);
+    const auto t = observability_table(ls.reference(), ls.indices(), 8);
+    double lo = 1e300, hi = 0, mean = 0;
+    for (int i = 1; i <= kSteps; ++i) {
+      double e = 0;
+      for (auto g : ls.samples().at(i).groups) e += std::norm(std::complex<double>(g));
+      e /= ls.samples().at(i).groups.size() * kA * kA;
+      lo = std::min(lo, e), hi = std::max(hi, e), mean += e / kSteps;
+    }
+    const double g = t.at(ex);
+    EXPECT_NEAR(mean / (g * g), 1.0, 0.03) << "excess " << ex;
+    EXPECT_NEAR(lo / hi, t.spread_at(ex), 0.02 + 0.05 * t.spread_at(ex)) << "excess " << ex;
+    EXPECT_LT(t.spread_at(ex), 0.2) << "excess " << ex;  // short paths: mostly an amplitude tilt
+  }
+}
+
 }  // namespace
 }  // namespace wdp::mat

@@ -46,7 +46,8 @@ std::optional<ScanResult> SurvivorDetector::scan(const v1::ScanZone& zone, std::
   }
   // Gross movement in the window (rescuers walking past, or the survivor moving) swamps the
   // millimetre breathing signal: such windows give no breathing evidence either way.
-  if (ev.movement == v1::MOVEMENT_CLASS_VOLUNTARY && p_.skip_moving_windows) return r;
+  // The survivor's own movement (seen on its breathing channels only) is evidence, not noise.
+  if (ev.gross_movement && p_.skip_moving_windows) return r;
   Observation o;
   o.zone_id = zone.zone_id();
   o.vitals.set_time_ns(end);
@@ -58,21 +59,32 @@ std::optional<ScanResult> SurvivorDetector::scan(const v1::ScanZone& zone, std::
   }
   o.vitals.set_movement(ev.movement);
   auto& avg = averaged_[zone.zone_id()];
-  if (std::abs(avg.rate_bpm - ev.breathing.rate_per_min) > p_.evidence_reset_bpm) avg.power.clear();
+  if (std::abs(avg.rate_bpm - ev.breathing.rate_per_min) > p_.evidence_reset_bpm) avg.power.clear(), avg.cov.clear();
   avg.rate_bpm = ev.breathing.rate_per_min;
   std::vector<LinkEvidence> links = ev.links;
   for (auto& l : links) {
     const double noise_pow = l.noise * l.noise;
+    const double alpha = p_.evidence_alpha;
     auto [it, fresh] = avg.power.try_emplace(l.site_link, l.signal_power, noise_pow);
     if (!fresh) {
-      it->second.first += p_.evidence_alpha * (l.signal_power - it->second.first);
-      it->second.second += p_.evidence_alpha * (noise_pow - it->second.second);
+      it->second.first += alpha * (l.signal_power - it->second.first);
+      it->second.second += alpha * (noise_pow - it->second.second);
     }
+    // The tone covariance does not depend on the breathing phase of the window: it averages too.
+    auto [ct, cfresh] = avg.cov.try_emplace(l.site_link, l.tone_cov);
+    if (!cfresh && ct->second.size() == l.tone_cov.size()) {
+      for (std::size_t i = 0; i < l.tone_cov.size(); ++i) ct->second[i] += alpha * (l.tone_cov[i] - ct->second[i]);
+    } else {
+      ct->second = l.tone_cov;
+    }
+    l.tone_cov = ct->second;
     l.signal_power = it->second.first;
     l.noise = std::sqrt(it->second.second);
     l.modulation = std::sqrt(std::max(it->second.first - it->second.second, 0.0));
   }
-  if (auto fix = localize(site_, zone, links, p_.localizer)) {
+  r.fix = localize(site_, zone, links, p_.localizer);
+  r.localized_links = links;
+  if (auto& fix = r.fix) {
     if (fix->inside < p_.min_inside) return r;  // breathing next to the zone, not in it
     o.x = fix->x, o.y = fix->y;
     o.depth_m = fix->depth_m;

@@ -15,11 +15,19 @@ struct Outcome {
   std::vector<v1::TriageClass> history;  // the survivor's category after every scan
 };
 
-Outcome run_pattern(double bpm, double duration_s, sim::VitalsParams script = {}, DomainParams dp = {}) {
+struct Pattern {
+  v1::MovementClass movement = v1::MOVEMENT_CLASS_NONE;  // animated by csi-sim
+  double snr_db = 30;
+  double irregularity = 0.04;
+};
+
+Outcome run_pattern(double bpm, double duration_s, sim::VitalsParams script = {}, DomainParams dp = {}, Pattern pat = {}) {
   auto scene = eval::rubble_site({.attenuation_db_per_m = 1.5, .seed = 2});
   eval::add_survivor(scene, "s1", 3.0, 3.6, 0.6, bpm);
   scene.survivors[0].vitals.rate_change_bpm_per_min = script.rate_change_bpm_per_min;
   scene.survivors[0].vitals.stop_s = script.stop_s;
+  scene.survivors[0].vitals.irregularity = pat.irregularity;
+  scene.survivors[0].movement = pat.movement;
   MatDomain domain(dp);
   eval::setup_domain(domain, scene);
   Outcome o;
@@ -27,7 +35,7 @@ Outcome run_pattern(double bpm, double duration_s, sim::VitalsParams script = {}
     for (const auto& e : d.snapshot()) if (e.has_survivor()) return e.survivor();
     return std::nullopt;
   };
-  eval::run(scene, {.duration_s = duration_s, .seed = 2}, {}, domain, [&](const ScanResult&, MatDomain& d) {
+  eval::run(scene, {.duration_s = duration_s, .snr_db = pat.snr_db, .seed = 2}, {}, domain, [&](const ScanResult&, MatDomain& d) {
     if (auto s = survivor(d)) o.history.push_back(s->triage());
   });
   for (const auto& e : domain.snapshot()) {
@@ -71,6 +79,23 @@ TEST(TriageScenario, SlowingBreathingFollowsTheRate) {
   ASSERT_EQ(o.survivors, 1u);
   EXPECT_EQ(o.triage, v1::TRIAGE_CLASS_IMMEDIATE);
   EXPECT_NEAR(o.last_bpm, 8, 2.0);  // the script's 8 BPM at the end; a 40 s window lags by ~1 BPM
+}
+
+TEST(TriageScenario, VoluntaryArmMovementAt40DbIsMinor) {
+  // The arm is raised 25 cm every 20 s under 1.5 dB/m of debris. The movement shows on the
+  // survivor's own breathing channels (local burst), not as gross movement, so the windows stay
+  // evidence. At 30 dB the same movement is below the noise and the survivor stays Immediate.
+  const auto o = run_pattern(16, 150, {}, {}, {.movement = v1::MOVEMENT_CLASS_VOLUNTARY, .snr_db = 40});
+  ASSERT_EQ(o.survivors, 1u);
+  EXPECT_EQ(o.triage, v1::TRIAGE_CLASS_MINOR);
+}
+
+TEST(TriageScenario, StillSurvivorWithIrregularBreathingAtHighSnrStaysImmediate) {
+  // Guard against under-triage: a wandering breathing rate (15 %) at 50 dB must not look like
+  // the survivor moving.
+  const auto o = run_pattern(16, 150, {}, {}, {.snr_db = 50, .irregularity = 0.15});
+  ASSERT_EQ(o.survivors, 1u);
+  EXPECT_EQ(o.triage, v1::TRIAGE_CLASS_IMMEDIATE);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "local_movement.h"
+
 namespace wdp::mat {
 namespace {
 
@@ -27,9 +29,9 @@ void detrend(std::vector<double>& x) {
   for (std::size_t i = 0; i < x.size(); ++i) x[i] -= a + b * i;
 }
 
-// Mean power at ±f of Hann-windowed complex series (re, im), as a sinusoid amplitude².
-double tone_power(const std::vector<double>& re, const std::vector<double>& im, const std::vector<double>& w, double f,
-                  double rate) {
+// Tones at +f and −f of a Hann-windowed complex series (re, im), as sinusoid amplitudes.
+std::pair<std::complex<double>, std::complex<double>> tones(const std::vector<double>& re, const std::vector<double>& im,
+                                                            const std::vector<double>& w, double f, double rate) {
   std::complex<double> pos = 0, neg = 0;
   double sw = 0;
   for (std::size_t i = 0; i < re.size(); ++i) {
@@ -39,7 +41,14 @@ double tone_power(const std::vector<double>& re, const std::vector<double>& im, 
     neg += z * std::conj(e);
     sw += w[i];
   }
-  return (std::norm(pos) + std::norm(neg)) / (sw * sw);
+  return {pos / sw, neg / sw};
+}
+
+// Mean power at ±f of Hann-windowed complex series (re, im), as a sinusoid amplitude².
+double tone_power(const std::vector<double>& re, const std::vector<double>& im, const std::vector<double>& w, double f,
+                  double rate) {
+  const auto [pos, neg] = tones(re, im, w, f, rate);
+  return std::norm(pos) + std::norm(neg);
 }
 
 }  // namespace
@@ -123,7 +132,14 @@ ZoneEvidence VitalAnalyzer::analyze(std::span<const LinkStream* const> streams, 
     ev.heart = heart_.estimate(views);
   }
   ev.burst_ratio = bursts.empty() ? 0 : *std::max_element(bursts.begin(), bursts.end());
+  if (ev.breathing.confidence > 0) {
+    ev.local_burst_ratio = local_burst_ratio(chans, ev.breathing.frequency_hz, p_.rate_hz,
+                                             {.block = static_cast<std::size_t>(std::max(1.0, p_.rate_hz))});
+  }
   if (ev.burst_ratio >= p_.burst_ratio_voluntary) {
+    ev.movement = v1::MOVEMENT_CLASS_VOLUNTARY;
+    ev.gross_movement = true;
+  } else if (ev.local_burst_ratio >= p_.local_burst_ratio_voluntary) {
     ev.movement = v1::MOVEMENT_CLASS_VOLUNTARY;
   } else if (tremor_.estimate(views).confidence >= p_.tremor_confidence) {
     ev.movement = v1::MOVEMENT_CLASS_TREMOR;
@@ -143,9 +159,12 @@ ZoneEvidence VitalAnalyzer::analyze(std::span<const LinkStream* const> streams, 
     for (std::size_t u = 0; u < used_links.size(); ++u) {
       double sig = 0, noise = 0;
       std::size_t groups = 0;
+      std::vector<std::complex<double>> tp, tn;
       for (std::size_t c = 0; c + 1 < chans.size(); c += 2) {
         if (link_of_chan[c] != u) continue;
-        sig += tone_power(chans[c], chans[c + 1], w, ev.breathing.frequency_hz, p_.rate_hz);
+        const auto [a, b] = tones(chans[c], chans[c + 1], w, ev.breathing.frequency_hz, p_.rate_hz);
+        tp.push_back(a), tn.push_back(b);
+        sig += std::norm(a) + std::norm(b);
         double n = 0;
         for (double f : noise_f) n += tone_power(chans[c], chans[c + 1], w, f, p_.rate_hz);
         noise += noise_f.empty() ? 0 : n / noise_f.size();
@@ -154,8 +173,12 @@ ZoneEvidence VitalAnalyzer::analyze(std::span<const LinkStream* const> streams, 
       if (!groups) continue;
       sig /= groups, noise /= groups;
       const auto* st = used_streams[u];
-      ev.links.push_back({used_links[u], std::sqrt(std::max(sig - noise, 0.0)), std::sqrt(noise), sig,
-                          observability_table(st->reference(), st->indices(), st->params().group_bins)});
+      std::vector<std::complex<double>> cov(groups * groups);
+      for (std::size_t i = 0; i < groups; ++i) {
+        for (std::size_t j = 0; j < groups; ++j) cov[i * groups + j] = tp[i] * std::conj(tp[j]) + tn[i] * std::conj(tn[j]);
+      }
+      ev.links.push_back({used_links[u], std::sqrt(std::max(sig - noise, 0.0)), std::sqrt(noise), sig, groups,
+                          std::move(cov), observability_table(st->reference(), st->indices(), st->params().group_bins)});
     }
   }
   return ev;

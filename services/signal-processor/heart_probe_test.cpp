@@ -14,6 +14,7 @@
 #include "link_pipeline.h"
 #include "scene.h"
 #include "simulator.h"
+#include "test_scenes.h"
 #include "wdp/dsp/hampel.h"
 #include "wdp/dsp/phase.h"
 #include "wdp/dsp/resample.h"
@@ -130,14 +131,8 @@ struct Stage {
 };
 
 sim::Scene still_heart(double heart_bpm, double heart_mm, double breathing_bpm) {
-  sim::Scene s = sim::make_scene("empty", 7);
-  sim::PersonSpec p;
-  p.motion.start = {3.0, 2.0, 0};
-  p.motion.steps = {{.activity = sim::Activity::sitting, .duration_s = 1, .transition_s = 0.0}};
-  p.vitals = {.breathing_bpm = breathing_bpm, .breathing_depth_mm = 5, .irregularity = 0.0, .heart_bpm = heart_bpm,
-              .heart_depth_mm = heart_mm};
-  s.people.push_back(p);
-  return s;
+  return testing::still_sitting_person({.breathing_bpm = breathing_bpm, .breathing_depth_mm = 5, .irregularity = 0.0,
+                                        .heart_bpm = heart_bpm, .heart_depth_mm = heart_mm});
 }
 
 struct Probe {

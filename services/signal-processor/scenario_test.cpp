@@ -11,6 +11,7 @@
 #include "link_pipeline.h"
 #include "scene.h"
 #include "simulator.h"
+#include "test_scenes.h"
 
 namespace wdp::signal {
 namespace {
@@ -37,14 +38,8 @@ ScenarioResult run_scene(sim::Scene scene, double seconds, sim::HardwareParams h
 }
 
 sim::Scene still_person(double bpm, double heart_bpm, double depth_mm) {
-  sim::Scene s = sim::make_scene("empty", 7);
-  sim::PersonSpec p;
-  p.motion.start = {3.0, 2.0, 0};
-  p.motion.steps = {{.activity = sim::Activity::sitting, .duration_s = 1, .transition_s = 0.0}};
-  p.vitals = {.breathing_bpm = bpm, .breathing_depth_mm = depth_mm, .irregularity = 0.0, .heart_bpm = heart_bpm,
-              .heart_depth_mm = 0.3};
-  s.people.push_back(p);
-  return s;
+  return testing::still_sitting_person({.breathing_bpm = bpm, .breathing_depth_mm = depth_mm, .irregularity = 0.0,
+                                        .heart_bpm = heart_bpm, .heart_depth_mm = 0.3});
 }
 
 struct BreathingGrid {

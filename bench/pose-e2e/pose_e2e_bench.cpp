@@ -91,15 +91,6 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(idx, v.size() - 1)];
 }
 
-bool wait_http(std::uint16_t port, const std::string& path, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (wdp::testing::http_request(port, path).first == 200) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return false;
-}
-
 // Receive times of frames by capture time, from both consumers; the publisher waits on it.
 struct Arrivals {
   std::mutex m;
@@ -148,14 +139,11 @@ int run(const Options& o) {
   const fs::path dir = fs::temp_directory_path() / ("pose-e2e-bench." + std::to_string(::getpid()));
   fs::create_directories(dir);
   using wdp::testing::free_port;
-  const auto fe = free_port(), be = free_port(), http = free_port(), grpc_port = free_port();
-  const auto fw_admin = free_port(), pose_admin = free_port(), gw_admin = free_port();
-  const std::string pub_ep = ">tcp://127.0.0.1:" + std::to_string(fe), sub_ep = ">tcp://127.0.0.1:" + std::to_string(be);
+  const auto http = free_port(), grpc_port = free_port(), pose_admin = free_port(), gw_admin = free_port();
   auto log = [&](const char* n) { return (dir / (std::string(n) + ".log")).string(); };
-  Process forwarder(o.bin + "/bus-forwarder", {"--frontend", "@tcp://127.0.0.1:" + std::to_string(fe), "--backend",
-                                               "@tcp://127.0.0.1:" + std::to_string(be), "--admin-port",
-                                               std::to_string(fw_admin), "--log-level", "warn"},
-                    log("bus-forwarder.out"), log("bus-forwarder"));
+  wdp::testing::TestBus bus(o.bin, log("bus-forwarder"));
+  if (!bus.ready(10s)) throw std::runtime_error("bus-forwarder not ready, see " + log("bus-forwarder"));
+  const std::string pub_ep = bus.pub(), sub_ep = bus.sub();
   Process pose(o.bin + "/pose-inference", {"--bus-pub", pub_ep, "--bus-sub", sub_ep, "--admin-port",
                                            std::to_string(pose_admin), "--model", o.model, "--threads",
                                            std::to_string(o.threads), "--log-level", "warn"},
@@ -166,8 +154,8 @@ int run(const Options& o) {
                                            "--db", (dir / "gw.db").string(), "--admin-key-file",
                                            (dir / "admin.key").string(), "--rate-limit", "0", "--log-level", "warn"},
                   log("api-gateway.out"), log("api-gateway"));
-  if (!wait_http(pose_admin, "/readyz", 20s)) throw std::runtime_error("pose-inference not ready, see " + log("pose-inference"));
-  if (!wait_http(gw_admin, "/readyz", 20s)) throw std::runtime_error("api-gateway not ready, see " + log("api-gateway"));
+  if (!wdp::testing::wait_http_ok(pose_admin, "/readyz", 20s)) throw std::runtime_error("pose-inference not ready, see " + log("pose-inference"));
+  if (!wdp::testing::wait_http_ok(gw_admin, "/readyz", 20s)) throw std::runtime_error("api-gateway not ready, see " + log("api-gateway"));
   std::string key;
   std::getline(std::ifstream(dir / "admin.key"), key);
   if (key.empty()) throw std::runtime_error("no admin key written");
@@ -275,7 +263,7 @@ int run(const Options& o) {
   report(flat, arrivals);
 
   joiner.f();
-  for (Process* p : {&gateway, &pose, &forwarder}) {
+  for (Process* p : {&gateway, &pose, &bus.process()}) {
     p->signal(SIGTERM);
     p->wait(5s);
   }

@@ -17,6 +17,7 @@
 #include "wdp/bus/subscriber.h"
 #include "wdp/bus/topics.h"
 #include "wdp/testing/http_get.h"
+#include "wdp/testing/temp_dir.h"
 #include "wdp/v1/gateway.grpc.pb.h"
 
 namespace wdp::gateway {
@@ -32,21 +33,13 @@ const std::string kBin = WDP_BIN_DIR;
 class PersistenceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("gw-kill9-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    frontend_ = free_port();
-    backend_ = free_port();
-    forwarder_ = std::make_unique<Process>(
-        kBin + "/bus-forwarder",
-        std::vector<std::string>{"--frontend", "@tcp://127.0.0.1:" + std::to_string(frontend_), "--backend",
-                                 "@tcp://127.0.0.1:" + std::to_string(backend_), "--admin-port",
-                                 std::to_string(free_port())},
-        "", (dir_ / "forwarder.log").string());
+    dir_ = wdp::testing::fresh_test_dir("wdp-gw-persist");
+    bus_ = std::make_unique<wdp::testing::TestBus>(kBin, (dir_ / "forwarder.log").string());
+    ASSERT_TRUE(bus_->ready(std::chrono::seconds(10)));
   }
   void TearDown() override {
     gateway_.reset();
-    forwarder_.reset();
+    bus_.reset();
     if (!HasFailure()) fs::remove_all(dir_);
   }
 
@@ -58,8 +51,7 @@ class PersistenceTest : public ::testing::Test {
         std::vector<std::string>{"--db", (dir_ / "gw.db").string(), "--admin-key-file", (dir_ / "run" / "admin.key").string(),
                                  "--http-port", std::to_string(http_), "--grpc-port", std::to_string(grpc_),
                                  "--admin-port", std::to_string(free_port()), "--bus-pub",
-                                 ">tcp://127.0.0.1:" + std::to_string(frontend_), "--bus-sub",
-                                 ">tcp://127.0.0.1:" + std::to_string(backend_), "--heartbeat-interval", "0.2"},
+                                 bus_->pub(), "--bus-sub", bus_->sub(), "--heartbeat-interval", "0.2"},
         "", (dir_ / "gateway.log").string());
     const auto deadline = std::chrono::steady_clock::now() + 15s;
     while (testing::http(http_, "GET", "/healthz").status != 200) {
@@ -83,8 +75,9 @@ class PersistenceTest : public ::testing::Test {
   }
 
   fs::path dir_;
-  std::uint16_t frontend_ = 0, backend_ = 0, http_ = 0, grpc_ = 0;
-  std::unique_ptr<Process> forwarder_, gateway_;
+  std::uint16_t http_ = 0, grpc_ = 0;
+  std::unique_ptr<wdp::testing::TestBus> bus_;
+  std::unique_ptr<Process> gateway_;
 };
 
 TEST_F(PersistenceTest, EventsShownToAClientSurviveKill9AndRestart) {
@@ -96,7 +89,7 @@ TEST_F(PersistenceTest, EventsShownToAClientSurviveKill9AndRestart) {
   EXPECT_EQ(st.st_mode & 0777, 0600);
 
   zmq::context_t ctx;
-  bus::Publisher pub(ctx, {.endpoint = ">tcp://127.0.0.1:" + std::to_string(frontend_)});
+  bus::Publisher pub(ctx, {.endpoint = bus_->pub()});
   ASSERT_TRUE(pub.wait_for_subscriber("sensing.n1", 10s));
   // Presence off, on, off, on: the first sets the state, then three changes = three events.
   const auto t0 = bus::wall_ns();
@@ -149,8 +142,8 @@ TEST_F(PersistenceTest, EventsShownToAClientSurviveKill9AndRestart) {
 TEST_F(PersistenceTest, MatChangesMadeWhileTheGatewayWasDownAreSynchronisedAtItsStart) {
   // mat-detector with the rubble site: one disaster event and one zone, no CSI needed.
   const auto mat_admin = free_port();
-  const std::string bus_pub = ">tcp://127.0.0.1:" + std::to_string(frontend_);
-  const std::string bus_sub = ">tcp://127.0.0.1:" + std::to_string(backend_);
+  const std::string bus_pub = bus_->pub();
+  const std::string bus_sub = bus_->sub();
   Process mat(kBin + "/mat-detector",
               {"--site", std::string(WDP_SOURCE_DIR) + "/services/mat-detector/sites/rubble-sim.json", "--state-dir",
                (dir_ / "mat").string(), "--bus-pub", bus_pub, "--bus-sub", bus_sub, "--admin-port", std::to_string(mat_admin)},
@@ -243,8 +236,7 @@ TEST_F(PersistenceTest, RecordingsStartAndStopThroughTheRealRecorder) {
   const auto recorder_admin = free_port();
   Process recorder(kBin + "/recorder",
                    {"--recordings-dir", (dir_ / "recordings").string(), "--admin-port", std::to_string(recorder_admin),
-                    "--bus-pub", ">tcp://127.0.0.1:" + std::to_string(frontend_), "--bus-sub",
-                    ">tcp://127.0.0.1:" + std::to_string(backend_)},
+                    "--bus-pub", bus_->pub(), "--bus-sub", bus_->sub()},
                    "", (dir_ / "recorder.log").string());
   start_gateway();
   const auto key = admin_key();

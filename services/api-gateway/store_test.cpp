@@ -10,6 +10,7 @@
 #include "store.h"
 #include "store_writer.h"
 #include "wdp/bus/clock.h"
+#include "wdp/testing/temp_dir.h"
 
 namespace wdp::gateway {
 namespace {
@@ -21,10 +22,7 @@ constexpr std::int64_t kForever = std::numeric_limits<std::int64_t>::max() / 2;
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("gw-store-" + std::to_string(::getpid()) + "-" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = wdp::testing::fresh_test_dir("gw-store");
     path_ = (dir_ / "gw.db").string();
   }
   void TearDown() override { fs::remove_all(dir_); }

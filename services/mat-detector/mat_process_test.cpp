@@ -15,6 +15,7 @@
 #include "wdp/bus/subscriber.h"
 #include "wdp/bus/topics.h"
 #include "wdp/testing/http_get.h"
+#include "wdp/testing/temp_dir.h"
 #include "wdp/v1/mat.pb.h"
 
 namespace wdp::testing {
@@ -28,24 +29,14 @@ const std::string kSite = std::string(WDP_SOURCE_DIR) + "/services/mat-detector/
 class MatProcessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("mat_process_test_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    frontend_ = free_port();
-    backend_ = free_port();
-    const auto fwd_admin = free_port();
-    forwarder_ = std::make_unique<Process>(
-        kBin + "/bus-forwarder",
-        std::vector<std::string>{"--frontend", "@tcp://127.0.0.1:" + std::to_string(frontend_), "--backend",
-                                 "@tcp://127.0.0.1:" + std::to_string(backend_), "--bus-pub", pub(), "--bus-sub", sub(),
-                                 "--admin-port", std::to_string(fwd_admin)},
-        "", (dir_ / "forwarder.log").string());
-    ASSERT_TRUE(wait_http_ok(fwd_admin, "/healthz", 10s));
+    dir_ = fresh_test_dir("wdp-mat-process");
+    bus_ = std::make_unique<TestBus>(kBin, (dir_ / "forwarder.log").string());
+    ASSERT_TRUE(bus_->ready(10s));
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  std::string pub() const { return ">tcp://127.0.0.1:" + std::to_string(frontend_); }
-  std::string sub() const { return ">tcp://127.0.0.1:" + std::to_string(backend_); }
+  std::string pub() const { return bus_->pub(); }
+  std::string sub() const { return bus_->sub(); }
 
   std::unique_ptr<Process> start_mat(std::uint16_t admin) {
     auto p = std::make_unique<Process>(
@@ -58,8 +49,7 @@ class MatProcessTest : public ::testing::Test {
   }
 
   fs::path dir_;
-  std::uint16_t frontend_ = 0, backend_ = 0;
-  std::unique_ptr<Process> forwarder_;
+  std::unique_ptr<TestBus> bus_;
 };
 
 TEST_F(MatProcessTest, RubbleSurvivorTriagedAndLocalisedThenSurvivesRestart) {

@@ -12,6 +12,7 @@
 #include "replayer.h"
 #include "wdp/v1/csi_frame.pb.h"
 #include "wdp/v1/ground_truth.pb.h"
+#include "wdp/testing/temp_dir.h"
 
 namespace wdp::recorder {
 namespace {
@@ -67,9 +68,7 @@ std::vector<T> load(const fs::path& p) {
 class ExportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("wdp-export-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = wdp::testing::fresh_test_dir("wdp-export");
     StoreOptions o;
     o.dir = dir_ / "rec";
     o.wall_clock = [this] { return t_; };

@@ -16,6 +16,7 @@
 #include "wdp/bus/subscriber.h"
 #include "wdp/bus/topics.h"
 #include "wdp/testing/http_get.h"
+#include "wdp/testing/temp_dir.h"
 #include "wdp/v1/csi_frame.pb.h"
 #include "wdp/v1/ground_truth.pb.h"
 #include "wdp/v1/recorder.pb.h"
@@ -52,40 +53,27 @@ double metric(std::uint16_t port, const std::string& name) {
 class RecorderProcessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("wdp-recorder-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    frontend_ = free_port();
-    backend_ = free_port();
-    const auto fwd_admin = free_port();
-    forwarder_ = std::make_unique<Process>(
-        kBin + "/bus-forwarder",
-        std::vector<std::string>{"--frontend", "@tcp://127.0.0.1:" + std::to_string(frontend_), "--backend",
-                                 "@tcp://127.0.0.1:" + std::to_string(backend_), "--bus-pub",
-                                 ">tcp://127.0.0.1:" + std::to_string(frontend_), "--bus-sub",
-                                 ">tcp://127.0.0.1:" + std::to_string(backend_), "--admin-port", std::to_string(fwd_admin)},
-        "", (dir_ / "forwarder.log").string());
-    ASSERT_TRUE(wait_http_ok(fwd_admin, "/healthz", 10s));
+    dir_ = fresh_test_dir("wdp-recorder");
+    bus_ = std::make_unique<TestBus>(kBin, (dir_ / "forwarder.log").string());
+    ASSERT_TRUE(bus_->ready(10s));
     bus::PublisherOptions po;
-    po.endpoint = ">tcp://127.0.0.1:" + std::to_string(frontend_);
+    po.endpoint = bus_->pub();
     pub_ = std::make_unique<bus::Publisher>(ctx_, po);
     bus::SubscriberOptions so;
-    so.endpoints = {">tcp://127.0.0.1:" + std::to_string(backend_)};
+    so.endpoints = {bus_->sub()};
     status_sub_ = std::make_unique<bus::Subscriber>(ctx_, so);
     status_sub_->on<v1::RecordingStatus>(bus::topics::recorder_status,
                                          [this](const v1::RecordingStatus& s, const bus::Delivery&) { statuses_.push_back(s); });
   }
   void TearDown() override {
     recorder_.reset();
-    forwarder_.reset();
+    bus_.reset();
     if (!HasFailure()) fs::remove_all(dir_);
   }
 
   void start_recorder(const std::vector<std::string>& extra) {
     admin_ = free_port();
-    std::vector<std::string> args{"--bus-pub", ">tcp://127.0.0.1:" + std::to_string(frontend_), "--bus-sub",
-                                  ">tcp://127.0.0.1:" + std::to_string(backend_), "--admin-port", std::to_string(admin_),
+    std::vector<std::string> args{"--bus-pub", bus_->pub(), "--bus-sub", bus_->sub(), "--admin-port", std::to_string(admin_),
                                   "--recordings-dir", (dir_ / "rec").string(), "--log-format", "text"};
     args.insert(args.end(), extra.begin(), extra.end());
     recorder_ = std::make_unique<Process>(kBin + "/recorder", args, "", (dir_ / "recorder.log").string());
@@ -129,9 +117,10 @@ class RecorderProcessTest : public ::testing::Test {
   }
 
   fs::path dir_;
-  std::uint16_t frontend_ = 0, backend_ = 0, admin_ = 0;
+  std::uint16_t admin_ = 0;
   zmq::context_t ctx_;
-  std::unique_ptr<Process> forwarder_, recorder_;
+  std::unique_ptr<TestBus> bus_;
+  std::unique_ptr<Process> recorder_;
   std::unique_ptr<bus::Publisher> pub_;
   std::unique_ptr<bus::Subscriber> status_sub_;
   std::vector<v1::RecordingStatus> statuses_;
@@ -231,7 +220,7 @@ TEST_F(RecorderProcessTest, RecordReplayRecordIsBitIdentical) {
   ASSERT_TRUE(second.ok()) << second.error();
   Process replay(kBin + "/csi-replay",
                  {"--recording", (dir_ / "rec" / "sessions" / first.session().session_id()).string(), "--max",
-                  "--bus-pub", ">tcp://127.0.0.1:" + std::to_string(frontend_), "--no-progress", "--drain", "0.5"},
+                  "--bus-pub", bus_->pub(), "--no-progress", "--drain", "0.5"},
                  "", (dir_ / "replay.log").string());
   ASSERT_EQ(replay.wait(60s), 0);
   wait_records(2.0 * sent);

@@ -8,6 +8,7 @@
 
 #include "recording_source.h"
 #include "segment_reader.h"
+#include "wdp/testing/temp_dir.h"
 
 namespace wdp::recorder {
 namespace {
@@ -18,9 +19,7 @@ constexpr std::int64_t kSecond = 1'000'000'000;
 class RecordingStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("wdp-store-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = wdp::testing::fresh_test_dir("wdp-store");
   }
   void TearDown() override {
     fs::remove_all(dir_);

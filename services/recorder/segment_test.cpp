@@ -6,6 +6,7 @@
 
 #include "segment_reader.h"
 #include "segment_writer.h"
+#include "wdp/testing/temp_dir.h"
 
 namespace wdp::recorder {
 namespace {
@@ -15,10 +16,7 @@ namespace fs = std::filesystem;
 class SegmentTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("wdp-segment-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = wdp::testing::fresh_test_dir("wdp-segment");
   }
   void TearDown() override { fs::remove_all(dir_); }
 

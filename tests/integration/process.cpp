@@ -1,5 +1,7 @@
 #include "process.h"
 
+#include "wdp/testing/http_get.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -43,5 +45,17 @@ std::uint16_t free_port() {
   }
   throw std::runtime_error("no free loopback port in 20000-32000");
 }
+
+TestBus::TestBus(const std::string& bin_dir, const std::string& log_file)
+    : frontend_(free_port()), backend_(free_port()), admin_(free_port()) {
+  process_ = std::make_unique<Process>(
+      bin_dir + "/bus-forwarder",
+      std::vector<std::string>{"--frontend", "@tcp://127.0.0.1:" + std::to_string(frontend_), "--backend",
+                               "@tcp://127.0.0.1:" + std::to_string(backend_), "--bus-pub", pub(), "--bus-sub", sub(),
+                               "--admin-port", std::to_string(admin_)},
+      "", log_file);
+}
+
+bool TestBus::ready(std::chrono::milliseconds timeout) const { return wait_http_ok(admin_, "/healthz", timeout); }
 
 }  // namespace wdp::testing

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <optional>
 #include <stdexcept>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -70,5 +71,20 @@ class Process {
 // A port on 127.0.0.1 that was free for TCP and UDP a moment ago, below the kernel's ephemeral
 // range so that client sockets cannot take it before the child binds it.
 std::uint16_t free_port();
+
+// A bus-forwarder on free loopback ports, the bus of tests that start services as processes.
+class TestBus {
+ public:
+  // Starts bin_dir/bus-forwarder logging to log_file; ready() says whether its /healthz answered.
+  TestBus(const std::string& bin_dir, const std::string& log_file);
+  bool ready(std::chrono::milliseconds timeout) const;
+  std::string pub() const { return ">tcp://127.0.0.1:" + std::to_string(frontend_); }  // publishers connect here
+  std::string sub() const { return ">tcp://127.0.0.1:" + std::to_string(backend_); }   // subscribers connect here
+  Process& process() { return *process_; }
+
+ private:
+  std::uint16_t frontend_, backend_, admin_;
+  std::unique_ptr<Process> process_;
+};
 
 }  // namespace wdp::testing

@@ -19,6 +19,7 @@
 #include "wdp/testing/http_get.h"
 #include "wdp/v1/pose.pb.h"
 #include "wdp/v1/sensing.pb.h"
+#include "wdp/testing/temp_dir.h"
 
 namespace wdp::testing {
 namespace {
@@ -67,10 +68,7 @@ std::vector<std::pair<std::string, v1::FeatureWindow>> simulated_windows() {
 class PoseProcessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("wdp-pose-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = wdp::testing::fresh_test_dir("wdp-pose");
     in_ = free_port();
     out_ = free_port();
     pub_ = std::make_unique<bus::Publisher>(ctx_, bus::PublisherOptions{.endpoint = "@tcp://127.0.0.1:" + std::to_string(in_)});

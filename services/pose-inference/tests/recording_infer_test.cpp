@@ -29,6 +29,7 @@
 #include "signal_processor.h"
 #include "simulator.h"
 #include "wdp/v1/sensing.pb.h"
+#include "wdp/testing/temp_dir.h"
 
 namespace wdp::pose {
 namespace {
@@ -98,10 +99,7 @@ fs::path record_episode(const fs::path& dir, bool with_features) {
 class RecordingInferTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("wdp-pose-rec-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = wdp::testing::fresh_test_dir("wdp-pose-rec");
   }
   void TearDown() override { fs::remove_all(dir_); }
 
